@@ -1,0 +1,1 @@
+"""Cobweb's analysis: the page-artifact graph, evidence weights and campaigns."""

@@ -1,0 +1,1 @@
+"""The ``cobweb`` command line: one module per command."""

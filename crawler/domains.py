@@ -1,0 +1,70 @@
+"""Registered domains ("sites") from URLs and host names, offline.
+
+One :class:`tldextract.TLDExtract` is built with ``suffix_list_urls=()`` so it
+never fetches the Public Suffix List: it uses the snapshot bundled with the
+package. Private suffixes are included, so every ``x.blogspot.com`` is a site
+of its own.
+
+>>> registered_domain("https://www.Example.co.uk:8080/a?b")
+'example.co.uk'
+>>> registered_domain("http://alice.blogspot.com/post")
+'alice.blogspot.com'
+>>> registered_domain("i.postimg.cc")
+'postimg.cc'
+>>> registered_domain("http://127.0.0.1:8080/")
+'127.0.0.1'
+>>> registered_domain("not a url")
+''
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+__all__ = ["EXTRACTOR", "registered_domain", "host_of"]
+
+#: The project's only TLDExtract: bundled snapshot, private suffixes, no cache dir.
+EXTRACTOR = tldextract.TLDExtract(
+    cache_dir=None,
+    suffix_list_urls=(),
+    fallback_to_snapshot=True,
+    include_psl_private_domains=True,
+)
+
+
+def host_of(url_or_host: str) -> str:
+    """The lower-case host of a URL, or the argument itself if it is a bare host.
+
+    >>> host_of("HTTP://User@WWW.Example.com:80/x")
+    'www.example.com'
+    >>> host_of("www.example.com")
+    'www.example.com'
+    >>> host_of("http://[::1]:8080/")
+    '::1'
+    """
+    s = url_or_host.strip()
+    if "://" not in s and not s.startswith("//"):
+        s = "//" + s
+    try:
+        host = urlsplit(s).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _registered(host: str) -> str:
+    if not host or " " in host:
+        return ""
+    ext = EXTRACTOR.extract_str(host)
+    if ext.domain and ext.suffix:
+        return f"{ext.domain}.{ext.suffix}"
+    return ext.domain or host
+
+
+def registered_domain(url_or_host: str) -> str:
+    """The registered domain (site) of a URL or host; IPs are their own site."""
+    return _registered(host_of(url_or_host))

@@ -1,0 +1,337 @@
+"""The run's page store: ``RUN_DIR/crawl.sqlite``.
+
+One SQLite file in WAL mode holds the pages, their artifacts, the dropped
+requests and the run's metadata. Every write is a real transaction, so a run
+killed with ``kill -9`` keeps every page it committed and none half-written.
+The crawl frontier keeps its own tables in the same file (see
+:mod:`crawler.frontier`).
+
+>>> from crawler.records import Artifact, PageRecord
+>>> store = PageStore(":memory:")
+>>> page = PageRecord("http://a.example.com/1", fetched_at="2026-01-02T03:04:05Z",
+...                   artifacts=[Artifact("handle", "telegram:esim1088", "href")])
+>>> store.add_page(page)
+1
+>>> store.add_page(page)  # the same URL again is the same page
+1
+>>> store.page_count()
+1
+>>> [(p.url, p.domain) for p in store.iter_pages()]
+[('http://a.example.com/1', 'example.com')]
+>>> list(store.iter_page_artifacts())
+[(1, 'handle', 'telegram:esim1088')]
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from crawler.domains import registered_domain
+from crawler.records import Artifact, DropRecord, PageRecord
+
+__all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path"]
+
+logger = logging.getLogger(__name__)
+
+STORE_FILENAME = "crawl.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    requested_url TEXT NOT NULL DEFAULT '',
+    redirect_chain TEXT NOT NULL DEFAULT '[]',
+    status INTEGER NOT NULL DEFAULT 200,
+    fetched_at TEXT NOT NULL DEFAULT '',
+    domain TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    keywords TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    out_links TEXT NOT NULL DEFAULT '[]',
+    images TEXT NOT NULL DEFAULT '[]',
+    html BLOB,
+    origin TEXT NOT NULL DEFAULT 'crawl'
+);
+CREATE TABLE IF NOT EXISTS artifacts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    UNIQUE (kind, label)
+);
+CREATE TABLE IF NOT EXISTS page_artifacts (
+    page_id INTEGER NOT NULL,
+    artifact_id INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT 'text',
+    confidence REAL NOT NULL DEFAULT 1.0,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (page_id, artifact_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS drops (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+_PAGE_COLUMNS = (
+    "url, requested_url, redirect_chain, status, fetched_at, domain, title,"
+    " keywords, text, out_links, images, html, origin"
+)
+
+
+def store_path(run_dir: str | Path) -> Path:
+    """The store file of a run directory."""
+    return Path(run_dir) / STORE_FILENAME
+
+
+@dataclass(slots=True)
+class StoredPage:
+    """A page as read back from the store."""
+
+    id: int
+    url: str
+    domain: str
+    fetched_at: str
+    title: str
+    status: int
+    requested_url: str
+    redirect_chain: list[str]
+    keywords: list[str]
+    origin: str
+    text: str = ""
+    html: str | None = None
+
+
+def _pack_html(html: str | None) -> bytes | None:
+    if html is None:
+        return None
+    return zlib.compress(html.encode("utf-8", "surrogatepass"), 6)
+
+
+def _unpack_html(blob: bytes | None) -> str | None:
+    if blob is None:
+        return None
+    return zlib.decompress(blob).decode("utf-8", "surrogatepass")
+
+
+class PageStore:
+    """Pages, artifacts, drops and metadata of one run, in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file (``":memory:"`` for tests). Use :meth:`open_run`
+        for a run directory.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.executescript(_SCHEMA)
+        self._artifact_ids: dict[tuple[str, str], int] | None = None
+
+    @classmethod
+    def open_run(cls, run_dir: str | Path) -> PageStore:
+        """Open (creating if needed) the store of a run directory."""
+        Path(run_dir).mkdir(parents=True, exist_ok=True)
+        return cls(store_path(run_dir))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> PageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    def add_page(self, record: PageRecord) -> int:
+        """Store one page and its artifacts in one transaction; return its id."""
+        return self.add_pages([record])[0]
+
+    def add_pages(self, records: Iterable[PageRecord]) -> list[int]:
+        """Store pages in one transaction; return their ids in order.
+
+        A URL already stored keeps its id; its empty fields are filled and its
+        artifacts are merged, so nothing stored earlier is lost.
+        """
+        cur = self.conn.cursor()
+        ids: list[int] = []
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for rec in records:
+                page_id = self._upsert_page(cur, rec)
+                ids.append(page_id)
+                self._add_artifacts(cur, page_id, rec.artifacts)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            self._artifact_ids = None
+            raise
+        return ids
+
+    def _upsert_page(self, cur: sqlite3.Cursor, rec: PageRecord) -> int:
+        row = (
+            rec.url,
+            rec.requested_url or rec.url,
+            json.dumps(rec.redirect_chain, ensure_ascii=False),
+            int(rec.status),
+            rec.fetched_at,
+            registered_domain(rec.url),
+            rec.title,
+            json.dumps(rec.keywords, ensure_ascii=False),
+            rec.text,
+            json.dumps(rec.out_links, ensure_ascii=False),
+            json.dumps(rec.images, ensure_ascii=False),
+            _pack_html(rec.html),
+            rec.origin,
+        )
+        found = cur.execute(
+            "INSERT INTO pages (" + _PAGE_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(url) DO UPDATE SET"
+            " title = CASE WHEN pages.title = '' THEN excluded.title ELSE pages.title END,"
+            " text = CASE WHEN pages.text = '' THEN excluded.text ELSE pages.text END,"
+            " html = COALESCE(pages.html, excluded.html),"
+            " fetched_at = CASE WHEN pages.fetched_at = '' THEN excluded.fetched_at"
+            "   ELSE pages.fetched_at END"
+            " RETURNING id",
+            row,
+        ).fetchone()
+        return int(found[0])
+
+    def _artifact_id(self, cur: sqlite3.Cursor, kind: str, label: str) -> int:
+        if self._artifact_ids is None:
+            self._artifact_ids = {
+                (k, lab): i for i, k, lab in cur.execute("SELECT id, kind, label FROM artifacts")
+            }
+        key = (kind, label)
+        found = self._artifact_ids.get(key)
+        if found is None:
+            found = cur.execute(
+                "INSERT INTO artifacts (kind, label) VALUES (?, ?) RETURNING id", key
+            ).fetchone()[0]
+            self._artifact_ids[key] = found
+        return found
+
+    def _add_artifacts(self, cur: sqlite3.Cursor, page_id: int, artifacts: list[Artifact]) -> None:
+        if not artifacts:
+            return
+        rows = [
+            (page_id, self._artifact_id(cur, a.kind, a.label), a.source, a.confidence, int(a.hidden))
+            for a in artifacts
+        ]
+        cur.executemany(
+            "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
+            " VALUES (?,?,?,?,?) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
+            " source = CASE WHEN excluded.confidence > page_artifacts.confidence"
+            "   THEN excluded.source ELSE page_artifacts.source END,"
+            " confidence = MAX(page_artifacts.confidence, excluded.confidence),"
+            " hidden = MIN(page_artifacts.hidden, excluded.hidden)",
+            rows,
+        )
+
+    def add_drop(self, drop: DropRecord) -> None:
+        """Record a dropped request or response (autocommitted)."""
+        self.conn.execute(
+            "INSERT INTO drops (url, reason, detail, at) VALUES (?,?,?,?)",
+            (drop.url, drop.reason, drop.detail, drop.at),
+        )
+
+    def set_meta(self, key: str, value: object) -> None:
+        """Store a JSON-serializable run parameter."""
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def get_meta(self, key: str, default: object = None) -> object:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    # -- reading -------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+
+    def iter_pages(self, *, with_text: bool = False, with_html: bool = False) -> Iterator[StoredPage]:
+        """Pages in id order; text and html only when asked for."""
+        cols = (
+            "id, url, domain, fetched_at, title, status, requested_url, redirect_chain,"
+            " keywords, origin"
+        )
+        cols += ", text" if with_text else ", ''"
+        cols += ", html" if with_html else ", NULL"
+        for row in self.conn.execute(f"SELECT {cols} FROM pages ORDER BY id"):
+            yield StoredPage(
+                id=row[0],
+                url=row[1],
+                domain=row[2],
+                fetched_at=row[3],
+                title=row[4],
+                status=row[5],
+                requested_url=row[6],
+                redirect_chain=json.loads(row[7]),
+                keywords=json.loads(row[8]),
+                origin=row[9],
+                text=row[10],
+                html=_unpack_html(row[11]),
+            )
+
+    def iter_artifacts(self) -> Iterator[tuple[int, str, str]]:
+        """``(artifact_id, kind, label)`` for every distinct artifact."""
+        yield from self.conn.execute("SELECT id, kind, label FROM artifacts ORDER BY id")
+
+    def iter_page_artifacts(self) -> Iterator[tuple[int, str, str]]:
+        """``(page_id, kind, label)`` for every page-artifact pair."""
+        yield from self.conn.execute(
+            "SELECT pa.page_id, a.kind, a.label FROM page_artifacts pa"
+            " JOIN artifacts a ON a.id = pa.artifact_id ORDER BY pa.page_id, a.id"
+        )
+
+    def iter_page_artifact_details(self) -> Iterator[tuple[int, str, str, str, float, bool]]:
+        """``(page_id, kind, label, source, confidence, hidden)`` for every pair."""
+        for pid, kind, label, source, conf, hidden in self.conn.execute(
+            "SELECT pa.page_id, a.kind, a.label, pa.source, pa.confidence, pa.hidden"
+            " FROM page_artifacts pa JOIN artifacts a ON a.id = pa.artifact_id"
+            " ORDER BY pa.page_id, a.id"
+        ):
+            yield pid, kind, label, source, conf, bool(hidden)
+
+    def pair_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """All page-artifact pairs as two int64 arrays ``(page_ids, artifact_ids)``.
+
+        The fast path for analysis at a million pages.
+        """
+        n = int(self.conn.execute("SELECT COUNT(*) FROM page_artifacts").fetchone()[0])
+        flat = np.fromiter(
+            (v for row in self.conn.execute("SELECT page_id, artifact_id FROM page_artifacts")
+             for v in row),
+            dtype=np.int64,
+            count=2 * n,
+        )
+        return flat[0::2].copy(), flat[1::2].copy()
+
+    def drop_counts(self) -> dict[str, int]:
+        """How many requests were dropped, by reason code."""
+        return dict(self.conn.execute("SELECT reason, COUNT(*) FROM drops GROUP BY reason"))

@@ -1,0 +1,1 @@
+"""Cobweb's exporters: GEXF, GraphML, CSV, JSON and the HTML report."""

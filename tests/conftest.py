@@ -1,0 +1,1 @@
+"""Shared fixtures. Tests never touch the network: synthetic sites are served on 127.0.0.1."""
