@@ -1,0 +1,1 @@
+"""The bundled synthetic demo web and the loopback proxy that serves it."""
