@@ -3,10 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The HTML report's graph view: sigma.js + graphology from npm, bundled by esbuild.
+JS_DIR    := output/js
+JS_BUNDLE := output/report_graph.min.js
 
 .PHONY: install demo test bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(JS_BUNDLE)
+
+$(JS_BUNDLE): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(wildcard $(JS_DIR)/src/*.js)
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,4 +27,4 @@ test: install
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) demo-run *.egg-info
+	rm -rf $(VENV) demo-run *.egg-info $(JS_DIR)/node_modules $(JS_BUNDLE)

@@ -335,3 +335,181 @@ class PageStore:
     def drop_counts(self) -> dict[str, int]:
         """How many requests were dropped, by reason code."""
         return dict(self.conn.execute("SELECT reason, COUNT(*) FROM drops GROUP BY reason"))
+
+    # -- bulk paths (import and analysis at a million pages) -------------------
+
+    def add_artifact_pages(
+        self, rows: Iterable[tuple[str, str, Iterable[tuple[str, str, str, float, bool]]]]
+    ) -> tuple[int, int]:
+        """Store artifact-only pages in one transaction; return ``(new_pages, pairs)``.
+
+        Each row is ``(url, fetched_at, artifacts)`` with artifacts as
+        ``(kind, label, source, confidence, hidden)`` tuples. The fast path of
+        ``cobweb import``: no title, text or html. Merging is the same as
+        :meth:`add_pages`: a URL already stored keeps its id and fields (an empty
+        ``fetched_at`` is filled), and its artifacts are merged.
+
+        >>> store = PageStore(":memory:")
+        >>> store.add_artifact_pages([("http://a.example/1", "",
+        ...     [("handle", "telegram:x", "import", 1.0, False)])])
+        (1, 1)
+        >>> store.add_artifact_pages([("http://a.example/1", "2026-01-01T00:00:00Z",
+        ...     [("domain", "b.example", "import", 1.0, False)])])
+        (0, 1)
+        >>> [(p.url, p.fetched_at) for p in store.iter_pages()]
+        [('http://a.example/1', '2026-01-01T00:00:00Z')]
+        >>> sorted(label for _, _, label in store.iter_page_artifacts())
+        ['b.example', 'telegram:x']
+        """
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            if self._artifact_ids is None:
+                self._artifact_ids = {
+                    (k, lab): i for i, k, lab in cur.execute("SELECT id, kind, label FROM artifacts")
+                }
+            known = self._artifact_ids
+            next_art = int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM artifacts").fetchone()[0])
+            next_page = int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0])
+            new_pages: list[tuple] = []
+            fill_times: list[tuple[str, int]] = []
+            new_arts: list[tuple[int, str, str]] = []
+            pairs: list[tuple[int, int, str, float, int]] = []
+            batch = list(rows)
+            urls = [r[0] for r in batch]
+            existing: dict[str, int] = {}
+            for start in range(0, len(urls), 900):
+                chunk = urls[start : start + 900]
+                existing.update(
+                    cur.execute(
+                        "SELECT url, id FROM pages WHERE url IN (%s)" % ",".join("?" * len(chunk)),
+                        chunk,
+                    ).fetchall()
+                )
+            for url, fetched_at, artifacts in batch:
+                page_id = existing.get(url)
+                if page_id is None:
+                    next_page += 1
+                    page_id = existing[url] = next_page
+                    new_pages.append(
+                        (page_id, url, url, fetched_at, registered_domain(url), "import")
+                    )
+                elif fetched_at:
+                    fill_times.append((fetched_at, page_id))
+                for kind, label, source, confidence, hidden in artifacts:
+                    key = (kind, label)
+                    art_id = known.get(key)
+                    if art_id is None:
+                        next_art += 1
+                        art_id = known[key] = next_art
+                        new_arts.append((art_id, kind, label))
+                    pairs.append((page_id, art_id, source, confidence, int(hidden)))
+            cur.executemany(
+                "INSERT INTO pages (id, url, requested_url, fetched_at, domain, origin)"
+                " VALUES (?,?,?,?,?,?)",
+                new_pages,
+            )
+            cur.executemany(
+                "UPDATE pages SET fetched_at = ? WHERE id = ? AND fetched_at = ''", fill_times
+            )
+            cur.executemany("INSERT INTO artifacts (id, kind, label) VALUES (?,?,?)", new_arts)
+            cur.executemany(
+                "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
+                " VALUES (?,?,?,?,?) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
+                " source = CASE WHEN excluded.confidence > page_artifacts.confidence"
+                "   THEN excluded.source ELSE page_artifacts.source END,"
+                " confidence = MAX(page_artifacts.confidence, excluded.confidence),"
+                " hidden = MIN(page_artifacts.hidden, excluded.hidden)",
+                pairs,
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            self._artifact_ids = None
+            raise
+        return len(new_pages), len(pairs)
+
+    def page_sites(self) -> tuple[np.ndarray, list[str]]:
+        """Page ids (ascending, int64) and the registered domain of each, as a list."""
+        ids: list[int] = []
+        domains: list[str] = []
+        for pid, dom in self.conn.execute("SELECT id, domain FROM pages ORDER BY id"):
+            ids.append(pid)
+            domains.append(dom)
+        return np.asarray(ids, dtype=np.int64), domains
+
+    def artifact_kind_codes(self, kinds: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Artifact ids (ascending) and each one's index in ``kinds`` (-1 if absent)."""
+        case = " ".join(f"WHEN ? THEN {i}" for i in range(len(kinds)))
+        n = int(self.conn.execute("SELECT COUNT(*) FROM artifacts").fetchone()[0])
+        flat = np.fromiter(
+            (v for row in self.conn.execute(
+                f"SELECT id, CASE kind {case} ELSE -1 END FROM artifacts ORDER BY id", kinds)
+             for v in row),
+            dtype=np.int64,
+            count=2 * n,
+        )
+        return flat[0::2].copy(), flat[1::2].copy()
+
+    def pair_details_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every page-artifact pair as arrays ``(page_ids, artifact_ids, confidence, in_text)``.
+
+        ``in_text`` is true where the artifact was only found in page text
+        (source ``"text"``). Ordered by page id, then artifact id.
+        """
+        n = int(self.conn.execute("SELECT COUNT(*) FROM page_artifacts").fetchone()[0])
+        flat = np.fromiter(
+            (v for row in self.conn.execute(
+                "SELECT (page_id << 32) | artifact_id,"
+                " CAST(ROUND(confidence * 1000) AS INTEGER) * 2 + (source = 'text')"
+                " FROM page_artifacts")
+             for v in row),
+            dtype=np.int64,
+            count=2 * n,
+        )
+        key, code = flat[0::2], flat[1::2]
+        return (
+            (key >> 32).astype(np.int64),
+            (key & 0xFFFFFFFF).astype(np.int64),
+            ((code >> 1) / 1000.0).astype(np.float32),
+            (code & 1).astype(bool),
+        )
+
+    def artifact_labels(self, artifact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """``{artifact_id: (kind, label)}`` for the given ids."""
+        ids = list(dict.fromkeys(int(i) for i in artifact_ids))
+        out: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for aid, kind, label in self.conn.execute(
+                "SELECT id, kind, label FROM artifacts WHERE id IN (%s)" % ",".join("?" * len(chunk)),
+                chunk,
+            ):
+                out[aid] = (kind, label)
+        return out
+
+    def page_summaries(self, page_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """``{page_id: (url, fetched_at, title)}`` for the given ids."""
+        ids = list(dict.fromkeys(int(i) for i in page_ids))
+        out: dict[int, tuple[str, str, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for pid, url, at, title in self.conn.execute(
+                "SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)"
+                % ",".join("?" * len(chunk)),
+                chunk,
+            ):
+                out[pid] = (url, at, title)
+        return out
+
+    def iter_page_texts(self, min_chars: int = 1) -> Iterator[tuple[int, str]]:
+        """``(page_id, text)`` for pages whose text has at least ``min_chars`` characters."""
+        yield from self.conn.execute(
+            "SELECT id, text FROM pages WHERE length(text) >= ? ORDER BY id", (min_chars,)
+        )
+
+    def site_first_seen(self) -> dict[str, str]:
+        """``{domain: earliest non-empty fetched_at}``."""
+        return dict(self.conn.execute(
+            "SELECT domain, MIN(fetched_at) FROM pages WHERE fetched_at != '' GROUP BY domain"
+        ))

@@ -8,6 +8,19 @@
 'http://example.com/'
 >>> is_http_url("file:///etc/passwd"), is_http_url("https://a.com/")
 (False, True)
+
+Session identifiers are removed wherever servers put them, so a calendar that
+hands every visitor a fresh session costs one request per page, not one per
+page and session:
+
+>>> canonical_url("http://shop.example/;jsessionid=0AB12?p=1")
+'http://shop.example/?p=1'
+>>> canonical_url("http://shop.example/(S(lit3py55t21z5v55vlm25s55))/cart.aspx")
+'http://shop.example/cart.aspx'
+>>> canonical_url("http://forum.example/t?s=9f86d081884c7d659a2feaa0c55ad015&id=4")
+'http://forum.example/t?id=4'
+>>> canonical_url("http://blog.example/?s=esim")   # a WordPress search stays
+'http://blog.example/?s=esim'
 """
 
 from __future__ import annotations
@@ -17,38 +30,78 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["canonical_url", "is_http_url", "SESSION_PARAMS"]
+__all__ = ["canonical_url", "is_http_url", "SESSION_PARAMS", "AMBIGUOUS_SESSION_PARAMS"]
 
 #: Query parameters that never change what a page says: session ids and tracking tags.
 SESSION_PARAMS = re.compile(
-    r"^(phpsessid|jsessionid|sessionid|session_id|sid|aspsessionid\w*|cfid|cftoken|s"
-    r"|utm_\w+|gclid|fbclid|yclid|msclkid|_ga|mc_eid|ref_src)$",
+    r"^(phpsessid|jsessionid|sessionid|session_id|sessid|aspsessionid\w*|cfid|cftoken"
+    r"|zenid|oscsid|sess_id|wt\.mc_id|utm_\w+|gclid|gbraid|wbraid|dclid|fbclid|yclid"
+    r"|msclkid|igshid|twclid|ttclid|_ga|_gl|mc_eid|mc_cid|_hsenc|_hsmi|ref_src|spm)$",
     re.IGNORECASE,
 )
+#: Short parameter names that are session ids only when their value looks like one:
+#: ``sid``/``session`` with a long token, ``s`` with a long hex hash (vBulletin; a
+#: WordPress ``?s=`` search stays).
+AMBIGUOUS_SESSION_PARAMS = re.compile(r"^(s|sid|session)$", re.IGNORECASE)
+_TOKEN_VALUE = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{16,}$")
+_HEX_TOKEN_VALUE = re.compile(r"^[0-9a-fA-F]{16,}$")
+_PATH_SESSION = re.compile(r";(jsessionid|sid|phpsessid|sessionid)=[^/;?]*", re.IGNORECASE)
+_ASPNET_COOKIELESS = re.compile(r"/\((?:[A-Z]\([^()/]*\))+\)(?=/)")
+
+
+def _is_session_param(key: str, value: str) -> bool:
+    if SESSION_PARAMS.match(key):
+        return True
+    if not AMBIGUOUS_SESSION_PARAMS.match(key):
+        return False
+    token = _HEX_TOKEN_VALUE if key.lower() == "s" else _TOKEN_VALUE
+    return bool(token.match(value))
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of an http(s) URL: lower-case host, no default port,
-    resolved dot segments, sorted query without session or tracking parameters,
-    no fragment. Raises ``ValueError`` on a URL that cannot be parsed.
+    """The canonical form of an http(s) URL: lower-case host without trailing
+    dot, credentials or default port, resolved dot segments, sorted query
+    without session or tracking parameters, no session ids in the path, no
+    fragment. Raises ``ValueError`` on a URL that cannot be parsed.
+
+    >>> canonical_url("https://user:pw@Example.COM.:443/x?utm_medium=a")
+    'https://example.com/x'
+    >>> canonical_url("http://[::1]:80/")
+    'http://[::1]/'
     """
     parts = urlsplit(url.strip())
-    if (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
-        parts = parts._replace(netloc=parts.netloc.rsplit(":", 1)[0])
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    host = host.rstrip(".")
+    port = parts.port  # raises ValueError on a bad port
+    if port is not None and (parts.scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    parts = parts._replace(netloc=host)
     if parts.query:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if not SESSION_PARAMS.match(k)]
+                if not _is_session_param(k, v)]
         parts = parts._replace(query=urlencode(kept))
-    if ";" in parts.path:  # ;jsessionid=... path parameters
-        parts = parts._replace(path=re.sub(r";(jsessionid|sid|phpsessid)=[^/;?]*", "",
-                                           parts.path, flags=re.IGNORECASE))
+    path = parts.path
+    if ";" in path:
+        path = _PATH_SESSION.sub("", path)
+    if "(" in path:
+        path = _ASPNET_COOKIELESS.sub("", path)
+    parts = parts._replace(path=path)
     return canonicalize_url(urlunsplit(parts), keep_fragments=False)
 
 
 def is_http_url(url: str) -> bool:
-    """True only for ``http`` and ``https`` URLs with a host."""
+    """True only for ``http`` and ``https`` URLs with a host.
+
+    >>> is_http_url("ftp://a.com/x"), is_http_url("javascript:alert(1)"), is_http_url("http:///x")
+    (False, False, False)
+    >>> is_http_url("HTTPS://A.com/"), is_http_url("http://a.com:99999/")
+    (True, False)
+    """
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)

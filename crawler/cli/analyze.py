@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from crawler.store import store_path
 
 EXAMPLE = """example:
   cobweb analyze runs/esim
@@ -18,9 +22,40 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--ubiquity", type=float, default=0.2, metavar="SHARE",
+                   help="artifacts on more than this share of sites are ignored (default 0.2)")
+    p.add_argument("--min-pages", type=int, default=2, metavar="N",
+                   help="smallest campaign, in pages (default 2)")
+    p.add_argument("--min-sites", type=int, default=2, metavar="N",
+                   help="smallest campaign, in sites (default 2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of MinHash and Louvain (default 0)")
+    p.add_argument("--limit", type=int, default=30, metavar="N",
+                   help="campaigns shown in the table (default 30; all are written)")
     p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("analyze: being written")
+    from analysis.campaigns import CAMPAIGNS_FILENAME, format_table
+    from analysis.run import analyze_run
+
+    run_dir = Path(args.run_dir)
+    if not store_path(run_dir).exists():
+        print(f"cobweb analyze: no crawl.sqlite in {run_dir}", file=sys.stderr)
+        return 2
+    doc = analyze_run(
+        run_dir,
+        ubiquity=args.ubiquity,
+        min_pages=args.min_pages,
+        min_sites=args.min_sites,
+        seed=args.seed,
+    )
+    totals = doc["totals"]
+    print(
+        f"{totals['campaigns']} campaigns in {totals['pages']} pages on {totals['sites']} sites"
+        f" ({len(doc['ubiquitous'])} ubiquitous artifacts ignored)"
+    )
+    if doc["campaigns"]:
+        print(format_table(doc, limit=args.limit))
+    print(f"wrote {run_dir / CAMPAIGNS_FILENAME}")
+    return 0

@@ -34,5 +34,44 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def format_summary(summary: dict) -> str:
+    """The end-of-crawl summary printed by ``cobweb crawl``.
+
+    >>> print(format_summary({"run_dir": "r", "fetched": 10, "hits": 3, "pages_in_store": 3,
+    ...     "queued": 0, "dropped_by_reason": {"timeout": 1}, "elapsed_seconds": 2.0,
+    ...     "finish_reason": "finished"}))
+    crawl finished in 2.0 s: 10 fetched, 3 hits (3 pages in r)
+    dropped: timeout 1
+    next: cobweb analyze r
+    """
+    lines = [f"crawl {summary['finish_reason']} in {summary['elapsed_seconds']:.1f} s: "
+             f"{summary['fetched']} fetched, {summary['hits']} hits "
+             f"({summary['pages_in_store']} pages in {summary['run_dir']})"]
+    if summary["queued"]:
+        lines.append(f"{summary['queued']} URLs still queued: cobweb crawl --resume {summary['run_dir']}")
+    drops = summary["dropped_by_reason"]
+    lines.append("dropped: " + (", ".join(f"{k} {v}" for k, v in drops.items()) or "none"))
+    lines.append(f"next: cobweb analyze {summary['run_dir']}")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("crawl: being written")
+    from crawler.runner import run_crawl  # imports Scrapy: only when crawling
+
+    if args.resume:
+        if args.output and args.output != args.resume:
+            raise SystemExit("cobweb crawl: --resume RUN_DIR and -o differ")
+        summary = run_crawl(args.resume, resume=True, proxy=args.proxy)
+    else:
+        if not args.output:
+            raise SystemExit("cobweb crawl: -o RUN_DIR is required")
+        if not args.keywords:
+            raise SystemExit("cobweb crawl: give at least one -k KEYWORD")
+        if not args.urls and not args.seeds:
+            raise SystemExit("cobweb crawl: give seed URLs or --seeds FILE")
+        summary = run_crawl(args.output, keywords=args.keywords, urls=args.urls,
+                            seeds_file=args.seeds, depth=args.depth, max_pages=args.max_pages,
+                            proxy=args.proxy, allow_private=args.allow_private,
+                            user_agent=args.user_agent)
+    print(format_summary(summary))
+    return 0 if summary["finish_reason"] in ("finished", "closespider_pagecount") else 1

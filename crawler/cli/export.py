@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import logging
+from pathlib import Path
+
+from crawler.store import PageStore, store_path
+from output.campaigns import load_campaigns
+from output.formats import write_graph
+from output.report import write_report
+from output.run_exports import VIEWS, view_graph
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("gexf", "graphml", "csv", "json", "html")
-VIEWS = ("pages", "sites", "campaigns")
 
 EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
   cobweb export runs/esim --format gexf --view sites -o esim-sites.gexf
+  cobweb export runs/esim --format graphml --view campaigns -o esim-campaigns.graphml
   cobweb export runs/esim --format csv -o esim-csv/      (writes nodes.csv and edges.csv)
+  cobweb export runs/esim --format json -o esim.json     (networkx node-link)
   cobweb export runs/esim --format html -o esim.html"""
 
 
@@ -33,4 +44,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("export: being written")
+    run_dir = Path(args.run_dir)
+    if not store_path(run_dir).exists():
+        logger.error("%s: no crawl here (expected %s)", run_dir, store_path(run_dir))
+        return 2
+    campaigns = load_campaigns(run_dir)  # logs a warning when missing
+    if campaigns is None and (args.format == "html" or args.view != "pages"):
+        what = "the HTML report" if args.format == "html" else f"--view {args.view}"
+        logger.error("%s needs %s/campaigns.json: run `cobweb analyze %s` first",
+                     what, run_dir, run_dir)
+        return 2
+    out = Path(args.output)
+    with PageStore(store_path(run_dir)) as store:
+        if args.format == "html":
+            write_report(store, campaigns, out)
+        else:
+            write_graph(view_graph(args.view, store, campaigns), args.format, out)
+    print(out)
+    return 0

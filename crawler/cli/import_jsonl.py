@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 EXAMPLE = """example:
   cobweb import pages.jsonl -o runs/esim
 
 Each line is a JSON object with "url", optional "fetched_at", and either
-"html" (extraction runs) or "artifacts": [{"kind": "handle", "label": "telegram:esim1088"}]."""
+"html" (extraction runs) or "artifacts": [{"kind": "handle", "label": "telegram:esim1088"}].
+Bad lines are skipped and listed with their line numbers (exit status 1);
+every good line is imported, and pages merge by URL with what is stored."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -26,4 +30,23 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("import: being written")
+    from crawler.importer import import_jsonl
+
+    src = Path(args.file)
+    if not src.is_file():
+        print(f"cobweb import: no such file: {src}", file=sys.stderr)
+        return 2
+    report = import_jsonl(src, args.output)
+    print(
+        f"imported {report.pages} pages ({report.new_pages} new, {report.pairs} page-artifact"
+        f" pairs) from {report.lines} lines into {Path(args.output) / 'crawl.sqlite'}"
+    )
+    if report.bad_lines:
+        for err in report.bad:
+            print(f"{src}: {err}", file=sys.stderr)
+        more = report.bad_lines - len(report.bad)
+        if more:
+            print(f"{src}: ... and {more} more bad lines", file=sys.stderr)
+        print(f"cobweb import: skipped {report.bad_lines} bad lines", file=sys.stderr)
+        return 1
+    return 0

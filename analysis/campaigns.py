@@ -1,0 +1,268 @@
+"""The ``campaigns.json`` document: build, write, read and print it.
+
+See ``docs/campaigns.md`` for the schema.
+
+>>> campaign_id("handle", "telegram:esim1088")
+'c-dd76df0b'
+>>> print(format_table({"campaigns": [{"id": "c-dd76df0b", "label": "telegram:esim1088",
+...     "size": 3, "domains": ["a.com", "b.com"], "score": 0.91, "core": ["x"] * 3,
+...     "first_seen": "2026-11-01T00:00:00Z", "last_seen": ""}]}))
+id          pages  core  sites  score  first seen  label
+c-dd76df0b      3     3      2   0.91  2026-11-01  telegram:esim1088
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.clustering import Clustering
+from analysis.evidence import Evidence
+from analysis.table import PageTable
+
+__all__ = [
+    "SCHEMA",
+    "CAMPAIGNS_FILENAME",
+    "campaign_id",
+    "build_campaigns",
+    "write_campaigns",
+    "read_campaigns",
+    "format_table",
+    "page_campaigns",
+]
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = "cobweb.campaigns/1"
+CAMPAIGNS_FILENAME = "campaigns.json"
+#: At most this many mentions are listed per campaign.
+MAX_MENTIONS = 100
+#: Which strong kind names a campaign best, when evidence is otherwise equal.
+_KIND_RANK = {k: i for i, k in enumerate(
+    ("handle", "wallet", "invite", "tracking_id", "redirect", "image", "image_host", "domain"))}
+
+
+def campaign_id(kind: str, label: str, salt: str = "") -> str:
+    """A campaign id derived from its anchor artifact (stable across runs)."""
+    digest = hashlib.sha1(f"{kind}:{label}{salt}".encode()).hexdigest()
+    return f"c-{digest[:8]}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_campaigns(
+    table: PageTable,
+    evidence: Evidence,
+    clustering: Clustering,
+    *,
+    parameters: dict[str, Any] | None = None,
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """The ``campaigns.json`` document of a clustered run.
+
+    Parameters
+    ----------
+    table : PageTable
+    evidence : Evidence
+    clustering : Clustering
+    parameters : dict, optional
+        The analysis parameters, recorded as given.
+    generated_at : str, optional
+        ISO 8601 UTC time; now by default.
+
+    Returns
+    -------
+    dict
+    """
+    n_art = table.n_artifacts
+    camp = clustering.campaign
+    in_camp = camp[table.pair_page] >= 0
+    pp = table.pair_page[in_camp].astype(np.int64)
+    pa = table.pair_art[in_camp].astype(np.int64)
+    pc = camp[pp]
+    key = pc * n_art + pa
+    uniq, counts = np.unique(key, return_counts=True)
+    shared = counts >= 2
+    u_camp, u_art, u_count = uniq[shared] // n_art, uniq[shared] % n_art, counts[shared]
+    core_counts_u, core_counts_c = np.unique(key[clustering.core[pp]], return_counts=True)
+    core_count = dict(zip(core_counts_u.tolist(), core_counts_c.tolist()))
+    # sites carrying each shared artifact inside its campaign
+    sk = np.unique(key * max(table.n_sites, 1) + table.page_site[pp])
+    site_count = dict(zip(*np.unique(sk // max(table.n_sites, 1), return_counts=True)))
+
+    labels = table.artifact_labels(np.unique(u_art)) if u_art.size else {}
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for r in np.flatnonzero(camp >= 0).tolist():
+        rows_of[int(camp[r])].append(r)
+    summaries = table.page_summaries(np.flatnonzero(camp >= 0)) if rows_of else {}
+
+    per_camp: dict[int, list[int]] = defaultdict(list)
+    for i in range(u_camp.size):
+        per_camp[int(u_camp[i])].append(i)
+
+    campaigns = []
+    used_ids: set[str] = set()
+    owner: dict[int, int] = {}  # strong evidence artifact -> campaign index
+    for c in range(clustering.n_campaigns):
+        rows = rows_of[c]
+        size = len(rows)
+        evidence_items = []
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        score_mass = 0.0
+        for i in per_camp[c]:
+            a, n_pages = int(u_art[i]), int(u_count[i])
+            kind, label = labels[a]
+            by_kind[kind].append(label)
+            if evidence.ubiquitous[a]:
+                continue
+            strong = bool(evidence.tie[a])
+            k = int(uniq[shared][i])
+            n_core = core_count.get(k, 0)
+            evidence_items.append((
+                (0 if strong else 1, -n_core, -n_pages, -float(evidence.idf[a]), _KIND_RANK.get(kind, 9),
+                 kind, label),
+                {
+                    "kind": kind,
+                    "label": label,
+                    "strength": "strong" if strong else "weak",
+                    "pages": n_pages,
+                    "core_pages": n_core,
+                    "sites": int(site_count.get(k, 0)),
+                    "sites_in_run": int(evidence.sites[a]),
+                    "weight": round(float(evidence.idf[a]), 3),
+                },
+            ))
+            if strong:
+                n_sites_here = max(int(site_count.get(k, 1)), 1)
+                score_mass += n_pages / size * float(evidence.idf[a]) * (1 - 1 / n_sites_here)
+                if n_pages * 2 >= evidence.pages[a]:
+                    owner.setdefault(a, c)
+        evidence_items.sort(key=lambda t: t[0])
+        ev_list = [item for _, item in evidence_items]
+        anchor = ev_list[0] if ev_list else {"kind": "page", "label": ""}
+        urls = sorted(summaries[r][0] for r in rows)
+        cid = campaign_id(anchor["kind"], anchor["label"])
+        if cid in used_ids:
+            cid = campaign_id(anchor["kind"], anchor["label"], salt=urls[0])
+        used_ids.add(cid)
+        times = sorted(summaries[r][1] for r in rows if summaries[r][1])
+        campaigns.append({
+            "id": cid,
+            "label": anchor["label"] or urls[0],
+            "score": round(1.0 - math.exp(-score_mass), 3),
+            "size": size,
+            "first_seen": times[0] if times else "",
+            "last_seen": times[-1] if times else "",
+            "pages": urls,
+            "core": sorted(summaries[r][0] for r in rows if clustering.core[r]),
+            "domains": sorted({table.sites[table.page_site[r]] for r in rows}),
+            "artifacts": {k: sorted(v) for k, v in sorted(by_kind.items())},
+            "evidence": ev_list,
+            "mentions": [],
+        })
+
+    _add_mentions(table, clustering, owner, campaigns)
+    ubiquitous = np.flatnonzero(evidence.ubiquitous)
+    ub_labels = table.artifact_labels(ubiquitous) if ubiquitous.size else {}
+    ub = sorted(
+        ({"kind": ub_labels[a][0], "label": ub_labels[a][1], "pages": int(evidence.pages[a]),
+          "sites": int(evidence.sites[a])} for a in ubiquitous.tolist()),
+        key=lambda d: (-d["sites"], d["kind"], d["label"]),
+    )
+    campaigns.sort(key=lambda d: (-d["size"], d["id"]))
+    return {
+        "schema": SCHEMA,
+        "generated_at": generated_at or _now(),
+        "parameters": dict(parameters or {}),
+        "totals": {
+            "pages": table.n_pages,
+            "sites": table.n_sites,
+            "artifacts": table.n_artifacts,
+            "campaigns": len(campaigns),
+        },
+        "ubiquitous": ub,
+        "campaigns": campaigns,
+    }
+
+
+def _add_mentions(
+    table: PageTable, clustering: Clustering, owner: dict[int, int], campaigns: list[dict]
+) -> None:
+    """Pages outside a campaign carrying its strong evidence (warnings, quotes)."""
+    if not owner:
+        return
+    arts = np.fromiter(owner, dtype=np.int64)
+    owners = np.fromiter(owner.values(), dtype=np.int64)
+    order = np.argsort(arts)
+    arts, owners = arts[order], owners[order]
+    pos = np.searchsorted(arts, table.pair_art)
+    pos = np.minimum(pos, arts.size - 1)
+    hit = arts[pos] == table.pair_art
+    rows = table.pair_page[hit].astype(np.int64)
+    target = owners[pos[hit]]
+    outside = clustering.campaign[rows] != target
+    found: dict[int, set[int]] = defaultdict(set)
+    for r, c in zip(rows[outside].tolist(), target[outside].tolist()):
+        if len(found[c]) < MAX_MENTIONS:
+            found[c].add(r)
+    if not found:
+        return
+    summaries = table.page_summaries({r for rs in found.values() for r in rs})
+    for c, rs in found.items():
+        campaigns[c]["mentions"] = sorted(summaries[r][0] for r in rs)
+
+
+def write_campaigns(doc: dict[str, Any], path: str | Path) -> Path:
+    """Write the document atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".campaigns-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_campaigns(path: str | Path) -> dict[str, Any]:
+    """Read a ``campaigns.json`` document, checking its schema."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    if doc.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a {SCHEMA} document")
+    return doc
+
+
+def page_campaigns(doc: dict[str, Any]) -> dict[str, str]:
+    """``{page url: campaign id}`` for every campaign page of a document."""
+    return {url: c["id"] for c in doc.get("campaigns", []) for url in c["pages"]}
+
+
+def format_table(doc: dict[str, Any], *, limit: int | None = None) -> str:
+    """A plain-text table of a document's campaigns, one line each."""
+    head = f"{'id':<10}  {'pages':>5}  {'core':>4}  {'sites':>5}  {'score':>5}  {'first seen':<10}  label"
+    lines = [head]
+    camps = doc.get("campaigns", [])
+    for c in camps[:limit]:
+        lines.append(
+            f"{c['id']:<10}  {c['size']:>5}  {len(c.get('core', [])):>4}  {len(c['domains']):>5}"
+            f"  {c['score']:>5.2f}  {(c.get('first_seen') or '-')[:10]:<10}  {c['label']}"
+        )
+    if limit is not None and len(camps) > limit:
+        lines.append(f"... and {len(camps) - limit} more")
+    return "\n".join(lines)

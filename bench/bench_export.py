@@ -1,0 +1,101 @@
+"""Benchmark: stream the ``pages`` view of a large run to GEXF; print time and peak memory.
+
+Builds a synthetic run (pages with three artifacts each, drawn from shared
+pools, plus a campaigns.json covering 1% of the pages) with
+``PageStore.add_pages``, then runs ``cobweb export --format gexf`` in a child
+process at each size and prints its wall time and peak RSS. Bounded memory
+shows as a peak RSS that stays flat while the node count grows tenfold.
+
+    .venv/bin/python bench/bench_export.py                # 100k and 1M nodes
+    .venv/bin/python bench/bench_export.py --nodes 200000  # one size only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from crawler.records import Artifact, PageRecord
+from crawler.store import PageStore
+
+PAGE_SHARE = 0.7  # of the nodes; the rest are artifacts, a third of each kind
+BATCH = 20_000
+
+
+def build_run(run_dir: Path, nodes: int) -> tuple[int, int]:
+    """A run of about ``nodes`` nodes; returns ``(pages, page-artifact pairs)``."""
+    pages = int(nodes * PAGE_SHARE)
+    per_kind = max((nodes - pages) // 3, 1)
+    with PageStore.open_run(run_dir) as store:
+        for start in range(0, pages, BATCH):
+            store.add_pages(
+                PageRecord(
+                    url=f"http://site{i % 5000}.example.com/p{i}.html",
+                    fetched_at=f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+                    title=f"LEB eSIM 卡续期 第{i}篇 <b>&",
+                    artifacts=[
+                        Artifact("handle", f"telegram:helper{i % per_kind}", "href"),
+                        Artifact("image", f"https://img.example.net/{i % per_kind}.png", "attr"),
+                        Artifact("domain", f"out{i % per_kind}.example.org", "href"),
+                    ],
+                )
+                for i in range(start, min(start + BATCH, pages))
+            )
+    campaign_pages = [f"http://site{i % 5000}.example.com/p{i}.html" for i in range(0, pages, 100)]
+    doc = {
+        "schema": "cobweb.campaigns/1",
+        "campaigns": [{"id": "c-bench", "label": "telegram:helper0", "score": 0.9,
+                       "size": len(campaign_pages), "pages": campaign_pages,
+                       "domains": [], "evidence": []}],
+    }
+    (run_dir / "campaigns.json").write_text(json.dumps(doc), encoding="utf-8")
+    return pages, pages * 3
+
+
+def export(run_dir: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cobweb export --format gexf`` in a child process."""
+    code = (
+        "import resource, sys; from crawler.cli.main import main;"
+        f" rc = main(['export', {str(run_dir)!r}, '--format', 'gexf', '-o', {str(out)!r}]);"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr);"
+        " sys.exit(rc)"
+    )
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    # the child's own peak resident set, in KiB on Linux
+    return wall, int(proc.stderr.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, action="append",
+                        help="graph sizes to measure (default: 100000 and 1000000)")
+    args = parser.parse_args()
+    sizes = args.nodes or [100_000, 1_000_000]
+    print(f"{'nodes':>9} {'pages':>9} {'edges':>9} {'build s':>8} {'export s':>9}"
+          f" {'peak RSS MiB':>12} {'GEXF MiB':>9}")
+    for nodes in sizes:
+        with tempfile.TemporaryDirectory(prefix="cobweb-bench-") as tmp:
+            run_dir = Path(tmp) / "run"
+            t0 = time.perf_counter()
+            pages, edges = build_run(run_dir, nodes)
+            build = time.perf_counter() - t0
+            out = Path(tmp) / "pages.gexf"
+            wall, rss = export(run_dir, out)
+            size = out.stat().st_size / 2**20
+            print(f"{nodes:>9} {pages:>9} {edges:>9} {build:>8.1f} {wall:>9.1f} {rss:>12.0f}"
+                  f" {size:>9.0f}", flush=True)
+    print("peak RSS: ru_maxrss of the export process alone")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Extraction throughput: the full extractor against lxml parsing alone, in one run.
+
+Generates a few MB of synthetic spam-style pages (Chinese how-to articles with
+contact lines, images, tracking scripts, navigation; some GBK-encoded, some
+with obfuscated or hidden contacts), then measures MB/s of HTML bytes through
+
+* lxml alone: ``lxml.html.fromstring(body)``
+* the full extractor: ``decode_html`` + ``parse_page`` + ``extract_artifacts``
+
+and prints both rates and their ratio (target: ratio >= 0.25). Timings are the
+best of several rounds; compare ratios, not absolute figures, between machines.
+
+    .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 5] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import time
+
+import lxml.html
+
+from crawler.extraction import decode_html, extract_artifacts, parse_page
+
+# Synthetic vocabulary in the style of the campaign pages (our own text).
+TOPICS = ["LEB卡", "eSIM卡", "香港电话卡", "海外流量卡", "虚拟号码", "境外手机卡"]
+OPENERS = [
+    "很多朋友在出国之前都会问{t}到底怎么充值",
+    "今天我们来聊一聊{t}的开通和续费方法",
+    "如果你经常往返各地，{t}可能是最省心的选择",
+    "不少读者留言说{t}的套餐看不懂",
+]
+SENTENCES = [
+    "整个过程只需要几分钟，按照提示一步一步操作即可。",
+    "建议在余额不足之前提前办理，以免影响正常使用。",
+    "套餐分为按天计费和按月计费两种，可以根据出行时间灵活选择。",
+    "付款方式包括银行卡、电子钱包以及部分第三方平台。",
+    "如果遇到页面打不开的情况，可以稍后再试或者更换网络。",
+    "办理完成后系统会发送确认短信，请注意查收。",
+    "有效期结束前七天会收到提醒，记得及时处理。",
+    "对于长期在外的用户，选择包年方案往往更加划算。",
+    "激活之后记得在设置中打开数据漫游选项。",
+    "不同地区的信号覆盖略有差异，出发前最好先查询一下。",
+]
+HEADINGS = ["第一步：准备资料", "第二步：选择套餐", "第三步：完成支付", "常见问题解答", "使用小技巧"]
+CONTACTS = [
+    '<p>[<a href="https://t.me/s/{h}">TG💪+ @{h}</a>]</p>',
+    "<p>咨询请加飞机：@{h}</p>",
+    "<p>ＴＧ：＠{h}</p>",
+    '<p>联系方式：t . me / {h}</p>',
+    '<p>微信：{w}　QQ：{q}</p>',
+    '<div style="display:none">V❤信 {w}</div>',
+    '<p>WhatsApp: <a href="https://wa.me/{p}">+{p}</a></p>',
+    '<p>客服邮箱 {w}[at]example.com</p>',
+]
+TRACKERS = [
+    "<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}"
+    "gtag('js', new Date());gtag('config', 'G-{g}');</script>",
+    '<script>var _hmt=_hmt||[];(function(){{var hm=document.createElement("script");'
+    'hm.src="https://hm.baidu.com/hm.js?{b}";var s=document.getElementsByTagName("script")[0];'
+    "s.parentNode.insertBefore(hm,s);}})();</script>",
+    '<script async src="https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js?client=ca-pub-{a}"></script>',
+]
+HANDLES = ["esim_helper", "leb_service", "kaban8899", "sim_master01", "roam_desk"]
+
+
+def _page(rng: random.Random, i: int) -> tuple[bytes, str, str]:
+    topic = rng.choice(TOPICS)
+    handle = rng.choice(HANDLES)
+    site = f"site{i % 40}.example"
+    fill = {
+        "h": handle,
+        "w": f"wx_{handle[:6]}{rng.randint(10, 99)}",
+        "q": str(rng.randint(10000000, 999999999)),
+        "p": f"8526{rng.randint(1000000, 9999999)}",
+        "g": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10)),
+        "b": "".join(rng.choice("0123456789abcdef") for _ in range(32)),
+        "a": str(rng.randint(10**15, 10**16 - 1)),
+    }
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset=\"{cs}\">",
+        f"<title>{topic}怎么续费？轻松搞定全流程</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="stylesheet" href="/static/style.css">',
+        "<style>.hide{display:none} body{font-family:sans-serif} @media (max-width:600px){.nav{display:block}}</style>",
+    ]
+    parts += [t.format(**fill) for t in rng.sample(TRACKERS, 2)]
+    parts.append('</head><body><div class="nav"><ul>')
+    for n in range(12):
+        parts.append(f'<li><a href="/cat/{n}.html">栏目{n}</a></li>')
+    parts.append("</ul></div><article>")
+    parts.append(f"<h1>{topic}怎么续费？</h1>")
+    parts.append(f'<p><img src="https://i.postimg.cc/{i % 7}Xy/{topic[:2]}-{i}.png" alt="{topic}"></p>')
+    for _ in range(rng.randint(6, 12)):
+        parts.append(f"<h3>{rng.choice(HEADINGS)}</h3>")
+        para = rng.choice(OPENERS).format(t=topic) + "。" + "".join(rng.choices(SENTENCES, k=rng.randint(5, 12)))
+        parts.append(f"<p>{para}</p>")
+    for tpl in rng.sample(CONTACTS, 3):
+        parts.append(tpl.format(**fill))
+    parts.append(f'<p style="background:url(//img{i % 5}.cdn.example/bg.jpg)"><img data-src="/up/{i}.jpg" '
+                 f'srcset="/up/{i}-2x.jpg 2x"></p>')
+    parts.append("</article><footer><ul>")
+    for n in range(8):
+        parts.append(f'<li><a href="https://friend{n}.example/?from={site}">友情链接{n}</a></li>')
+    parts.append('</ul><p>© 2025 版权所有</p></footer></body></html>')
+    gbk = i % 4 == 0
+    charset = "gbk" if gbk else "utf-8"
+    html = "".join(parts).replace("{cs}", charset)
+    body = html.encode("gb18030" if gbk else "utf-8")  # GBK as browsers read it
+    content_type = f"text/html; charset={charset}" if i % 8 else "text/html"
+    return body, content_type, f"http://{site}/p/{i}.html"
+
+
+def make_pages(megabytes: float, seed: int = 0) -> list[tuple[bytes, str, str]]:
+    rng = random.Random(seed)
+    pages, total, i = [], 0, 0
+    while total < megabytes * 1e6:
+        page = _page(rng, i)
+        pages.append(page)
+        total += len(page[0])
+        i += 1
+    return pages
+
+
+def run_lxml(pages) -> None:
+    for body, _ct, _url in pages:
+        lxml.html.fromstring(body)
+
+
+def run_extractor(pages) -> int:
+    n = 0
+    for body, ct, url in pages:
+        html = decode_html(body, ct)
+        parsed = parse_page(html, url)
+        n += len(extract_artifacts(html, url, parsed=parsed))
+    return n
+
+
+def best_of(fn, pages, rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn(pages)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=4.0, help="megabytes of HTML to generate")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="print the extractor's top functions")
+    args = ap.parse_args()
+
+    pages = make_pages(args.mb)
+    mb = sum(len(p[0]) for p in pages) / 1e6
+    artifacts = run_extractor(pages)  # warm caches, count artifacts
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.runcall(run_extractor, pages)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
+    t_lxml = best_of(run_lxml, pages, args.rounds)
+    t_full = best_of(run_extractor, pages, args.rounds)
+    r_lxml, r_full = mb / t_lxml, mb / t_full
+    print(f"pages: {len(pages)}, HTML: {mb:.2f} MB, artifacts: {artifacts} ({artifacts / len(pages):.1f}/page)")
+    print(f"lxml.html.fromstring alone: {r_lxml:7.2f} MB/s")
+    print(f"full extractor:             {r_full:7.2f} MB/s  (decode_html + parse_page + extract_artifacts)")
+    print(f"ratio: {r_full / r_lxml:.3f}  (target >= 0.25)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Phone numbers to E.164 digits, and phones next to a marker in text.
+
+A number in text counts only next to a marker (电话, 手机, Tel, Phone,
+WhatsApp, ...): a bare number is never a contact. The marker decides the
+platform: WhatsApp markers give ``whatsapp:`` handles, the others ``phone:``.
+Numbers without a country code are read as international first
+(``85261234567``), then as Chinese (``13800138000``) after a Chinese marker.
+
+>>> e164_digits("+852 6123 4567")
+'85261234567'
+>>> e164_digits("13800138000", regions=("CN",))
+'8613800138000'
+>>> e164_digits("12345") is None
+True
+>>> [f.label for f in marked_phones("WhatsApp/电话：+852 6123-4567")]
+['whatsapp:85261234567', 'phone:85261234567']
+>>> [f.label for f in marked_phones("联系电话 138 0013 8000")]
+['phone:8613800138000']
+>>> list(marked_phones("订单号 13800138000，价格 +852 6123 4567"))
+[]
+>>> [f.label for f in tel_links("tel:+85261234567 tel:%2B442079460000")]
+['phone:85261234567', 'phone:442079460000']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote
+
+import phonenumbers
+
+from .found import LINK, MARKED, Found
+
+__all__ = ["e164_digits", "marked_phones", "tel_links", "PHONE_RUN"]
+
+#: A run of digits as people write a phone number.
+PHONE_RUN = r"(?:\+|00)?\s*\(?\d[\d\s\-().]{5,22}\d"
+
+_WHATSAPP_MARKER = r"whats\s*app|whatsapp|(?<![a-z])wa(?![a-z])(?=\s*[:：])|瓦次普"
+_PHONE_MARKER = (
+    r"电话|電話|手机|手機|手机号|联系电话|聯繫電話|热线|熱線|客服热线|座机|"
+    r"(?<![a-z])(?:tel|phone|mobile|cell|call|hotline)(?![a-z])|☎|📞|📱"
+)
+_MARKED_RE = re.compile(
+    rf"(?P<marker>{_WHATSAPP_MARKER}|{_PHONE_MARKER})"
+    rf"[^\d+\n]{{0,12}}?(?P<number>{PHONE_RUN})(?![\d])",
+    re.I,
+)
+_MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_PHONE_MARKER})", re.I)
+_WA_RE = re.compile(_WHATSAPP_MARKER, re.I)
+_TEL_RE = re.compile(r"(?<![a-z])tel:\s*((?:\+|%2b)?[\d\s\-().%20]{6,30}\d)", re.I)
+_NON_DIGITS = re.compile(r"\D+")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=4096)
+def e164_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
+    """E.164 digits (no ``+``) of a valid number, or ``None``.
+
+    Tried in order: as written if it starts with ``+`` or ``00``; then with a
+    ``+`` in front; then in each of ``regions``.
+    """
+    raw = raw.strip()
+    digits = _NON_DIGITS.sub("", raw)
+    if not 7 <= len(digits) <= 17:
+        return None
+    if raw.startswith("+"):
+        candidates = [("+" + digits, None)]
+    elif raw.startswith("00"):
+        candidates = [("+" + digits[2:], None)]
+    else:
+        candidates = [("+" + digits, None)] + [(digits, r) for r in regions]
+        if regions:  # national numbers are far more common than bare country codes
+            candidates = candidates[1:] + candidates[:1]
+    for number, region in candidates:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return f"{parsed.country_code}{parsed.national_number}"
+    return None
+
+
+def marked_phones(text: str) -> Iterator[Found]:
+    """Phones that follow a phone or WhatsApp marker on the same line.
+
+    Several markers before one number (``WhatsApp/电话：N``) each count.
+    """
+    if _MARKER_ONLY_RE.search(text) is None:
+        return
+    for m in _MARKER_ONLY_RE.finditer(text):
+        nm = _MARKED_RE.match(text, m.start())
+        if nm is None:
+            # Another marker may sit between this one and the number.
+            follow = _MARKED_RE.search(text, m.end(), m.end() + 40)
+            if follow is None or "\n" in text[m.end() : follow.start()]:
+                continue
+            if text[m.end() : follow.start()].strip(" /、,，&+和或|:：") != "":
+                continue
+            nm = follow
+        # Chinese context: read national numbers as Chinese first.
+        chinese = _CJK_RE.search(text, max(0, m.start() - 8), m.end() + 4) is not None
+        digits = e164_digits(nm.group("number"), ("CN",) if chinese else ())
+        if digits is None:
+            continue
+        platform = "whatsapp" if _WA_RE.fullmatch(m.group(0)) else "phone"
+        yield Found("handle", f"{platform}:{digits}", MARKED)
+
+
+def tel_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+    """Phones from ``tel:`` URLs."""
+    if "tel:" not in text and "TEL:" not in text and "Tel:" not in text:
+        return
+    for m in _TEL_RE.finditer(text):
+        raw = unquote(m.group(1))
+        digits = e164_digits(raw, ("CN",))
+        if digits is not None:
+            yield Found("handle", f"phone:{digits}", confidence)

@@ -1,0 +1,136 @@
+"""Telegram handles and invite links.
+
+Usernames follow Telegram's rules: 5 to 32 characters of ``[a-z0-9_]``,
+starting with a letter, not ending with ``_``, case-insensitive (labels are
+lower-case). Reserved paths of ``t.me`` are never handles. Invite links
+(``t.me/+HASH``, ``t.me/joinchat/HASH``, ``tg://join?invite=HASH``) are
+artifacts of kind ``invite`` and keep their case.
+
+>>> [f.label for f in telegram_links("see https://t.me/s/ESIM1088 and t . me / other_one /12")]
+['telegram:esim1088', 'telegram:other_one']
+>>> [f.label for f in telegram_links("https://t.me/share/url?url=x https://t.me/+AbCdEf123456xyz")]
+['telegram:+AbCdEf123456xyz']
+>>> [f.kind for f in telegram_links("t.me/joinchat/AAAAAEHbBnQ7x1Ym")]
+['invite']
+>>> [f.label for f in telegram_links("tg://resolve?domain=Esim1088&post=1 esim_bot.t.me")]
+['telegram:esim1088', 'telegram:esim_bot']
+>>> [(f.label, f.confidence) for f in telegram_mentions("TG💪+ @esim1088 and @someone_else")]
+[('telegram:esim1088', 0.8), ('telegram:someone_else', 0.4)]
+>>> list(telegram_mentions("mail esim1088@gmail.com, @media screen, logo@2x.png, @abc"))
+[]
+>>> [f.label for f in telegram_mentions("飞机号：esim1088")]
+['telegram:esim1088']
+>>> is_username("esim1088"), is_username("1088esim"), is_username("esim_"), is_username("abcd")
+(True, False, False, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .found import BARE, DOT, HOST_START, LINK, MARKED, SLASH, Found
+
+__all__ = ["telegram_links", "telegram_mentions", "is_username", "RESERVED", "TG_MARKER_RE"]
+
+_USERNAME_RE = re.compile(r"[a-z][a-z0-9_]{3,30}[a-z0-9]")
+
+#: First path segments of t.me that are not usernames, and placeholder names.
+RESERVED = frozenset(
+    """share joinchat addstickers addemoji addtheme addlist proxy socks login iv
+    setlanguage confirmphone bg invoice boost giftcode contact nft m c s k a z
+    username yourusername your_username yourname channel_name channelname example
+    telegram_username""".split()
+)
+
+#: Words that mark a Telegram contact.
+TG_MARKER_RE = re.compile(
+    r"(?<![a-z])(?:tg|telegram|telegarm|teiegram)(?![a-z])|纸飞机|小飞机|飞机|電報|电报|飛機|紙飛機|纸↑飞机",
+    re.I,
+)
+
+_LINK_RE = re.compile(
+    HOST_START
+    + r"(?:(?:https?\s*:\s*//\s*)?(?:www" + DOT + r")?"
+    + r"(?:t" + DOT + r"me|telegram" + DOT + r"(?:me|dog))" + SLASH
+    + r"(?:(?:\+|%2b|joinchat" + SLASH + r")(?P<invite>[a-z0-9_-]{10,64})"
+    + r"|(?:s" + SLASH + r")?(?P<name>[a-z0-9_]{1,64})(?![a-z0-9_]))"
+    + r"|tg://resolve\?(?:[^\s\"'<>]*?&)?domain=(?P<tgname>[a-z0-9_]{1,64})(?![a-z0-9_])"
+    + r"|tg://join\?invite=(?P<tginvite>[a-z0-9_-]{10,64})"
+    + r"|(?<![a-z0-9_.-])(?P<sub>[a-z][a-z0-9_]{3,31})\.t\.me(?![a-z0-9_.-]))",
+    re.I,
+)
+
+# A bare @mention: not inside a word, an e-mail or a URL path; not followed by
+# a domain (``@gmail.com``) or a hyphenated word (``@font-face``).
+_MENTION_RE = re.compile(
+    r"(?<![a-z0-9_.@/+\-=])@(?P<name>[a-z][a-z0-9_]*+)(?!\.[a-z0-9]|@|-[a-z0-9]|/)", re.I
+)
+# A marker followed by a separator and a username without @.
+_MARKED_NAME_RE = re.compile(
+    r"(?:(?<![a-z])(?:tg|telegram)(?![a-z])\s*(?:号|id|账号|帐号|username)?|飞机号|电报号|飛機號|電報號|纸飞机号)"
+    r"\s*[:：]\s*(?P<name>[a-z][a-z0-9_]*+)(?![@.\-][a-z0-9])",
+    re.I,
+)
+#: Words after ``@`` that are CSS at-rules, decorators or e-mail-ish noise.
+_NOT_HANDLES = frozenset(
+    """media import charset keyframes supports namespace document layer property
+    container fontface counterstyle viewport override param return returns throws
+    example author version""".split()
+)
+#: How far a marker may be from an @mention (characters before, after).
+MARKER_BEFORE = 24
+MARKER_AFTER = 12
+
+
+def is_username(name: str) -> bool:
+    """Whether ``name`` (lower-case) obeys Telegram's username rules."""
+    return _USERNAME_RE.fullmatch(name) is not None
+
+
+def _handle(name: str, confidence: float) -> Found | None:
+    name = name.lower()
+    if name in RESERVED or not is_username(name):
+        return None
+    return Found("handle", f"telegram:{name}", confidence)
+
+
+def telegram_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+    """Handles and invites from Telegram link forms in ``text`` (URLs or prose)."""
+    for m in _LINK_RE.finditer(text):
+        invite = m.group("invite") or m.group("tginvite")
+        if invite:
+            yield Found("invite", f"telegram:+{invite}", confidence)
+            continue
+        f = _handle(m.group("name") or m.group("tgname") or m.group("sub"), confidence)
+        if f is not None:
+            yield f
+
+
+def _marked(text: str, start: int, end: int, prev_end: int) -> bool:
+    """A marker on the same line, near, and not beyond a neighbouring mention."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_BEFORE, prev_end)
+    hi = end + MARKER_AFTER
+    for stop in (text.find("\n", end, hi), text.find("@", end, hi)):
+        if stop >= 0:
+            hi = min(hi, stop)
+    return TG_MARKER_RE.search(text, lo, hi) is not None
+
+
+def telegram_mentions(text: str) -> Iterator[Found]:
+    """``@username`` in prose: marked (near a Telegram marker) or bare."""
+    if "@" in text:
+        prev_end = 0
+        for m in _MENTION_RE.finditer(text):
+            name = m.group("name").lower()
+            if name in _NOT_HANDLES:
+                continue
+            conf = MARKED if _marked(text, m.start(), m.end(), prev_end) else BARE
+            prev_end = m.end()
+            f = _handle(name, conf)
+            if f is not None:
+                yield f
+    for m in _MARKED_NAME_RE.finditer(text):
+        f = _handle(m.group("name"), MARKED)
+        if f is not None:
+            yield f

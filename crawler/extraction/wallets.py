@@ -1,0 +1,103 @@
+"""Cryptocurrency addresses, checked so that random strings are not wallets.
+
+BTC: base58check (P2PKH ``1...``, P2SH ``3...``) or bech32/bech32m
+(``bc1...``) with a valid checksum. ETH: ``0x`` and 40 hex digits (label
+lower-case; the all-zero address is dropped). TRON: base58check with
+version byte 0x41 (``T...``).
+
+>>> [f.label for f in wallets("BTC: 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy")]
+['btc:1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', 'btc:3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy']
+>>> [f.label for f in wallets("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")]
+['btc:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq']
+>>> [f.label for f in wallets("USDT TRC20 TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7")]
+['tron:TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7']
+>>> [f.label for f in wallets("ETH 0x52908400098527886E0F7030069857D2E4169EE7")]
+['eth:0x52908400098527886e0f7030069857d2e4169ee7']
+>>> list(wallets("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3 bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr 0x0000000000000000000000000000000000000000"))
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import base58
+
+from .found import TEXT_LINK, Found
+
+__all__ = ["wallets", "is_base58check", "is_bech32_address"]
+
+_B58 = "1-9A-HJ-NP-Za-km-z"
+_BTC_RE = re.compile(rf"(?<![A-Za-z0-9])([13][{_B58}]{{25,34}})(?![A-Za-z0-9])")
+_TRON_RE = re.compile(rf"(?<![A-Za-z0-9])(T[{_B58}]{{33}})(?![A-Za-z0-9])")
+_BECH32_RE = re.compile(r"(?<![A-Za-z0-9])((?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
+_ETH_RE = re.compile(r"(?<![A-Za-z0-9])(0x[0-9a-fA-F]{40})(?![A-Za-z0-9])")
+
+_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+_BECH32M = 0x2BC830A3
+
+
+def is_base58check(address: str, versions: bytes) -> bool:
+    """Whether ``address`` decodes with a valid checksum to 21 bytes with one of ``versions``.
+
+    >>> is_base58check("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", b"\\x00\\x05")
+    True
+    """
+    try:
+        raw = base58.b58decode_check(address)
+    except ValueError:
+        return False
+    return len(raw) == 21 and raw[0] in versions
+
+
+def _polymod(values: list[int]) -> int:
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= _GEN[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def is_bech32_address(address: str) -> bool:
+    """Whether ``address`` is a ``bc1`` segwit address with a valid checksum.
+
+    Witness version 0 uses bech32, versions 1 to 16 bech32m (BIP 350).
+    """
+    if address.lower() != address and address.upper() != address:
+        return False
+    address = address.lower()
+    data = [_CHARSET.find(c) for c in address[3:]]
+    if -1 in data or len(data) < 7:
+        return False
+    hrp = [ord(c) >> 5 for c in "bc"] + [0] + [ord(c) & 31 for c in "bc"]
+    const = _polymod(hrp + data)
+    version = data[0]
+    if version > 16:
+        return False
+    program_len = (len(data) - 7) * 5 // 8
+    if not 2 <= program_len <= 40 or (version == 0 and program_len not in (20, 32)):
+        return False
+    return const == (1 if version == 0 else _BECH32M)
+
+
+def wallets(text: str, confidence: float = TEXT_LINK) -> Iterator[Found]:
+    """Checked BTC, ETH and TRON addresses in ``text``."""
+    for m in _BTC_RE.finditer(text):
+        if is_base58check(m.group(1), b"\x00\x05"):
+            yield Found("wallet", f"btc:{m.group(1)}", confidence)
+    if "bc1" in text or "BC1" in text:
+        for m in _BECH32_RE.finditer(text):
+            if is_bech32_address(m.group(1)):
+                yield Found("wallet", f"btc:{m.group(1).lower()}", confidence)
+    if "0x" in text:
+        for m in _ETH_RE.finditer(text):
+            addr = m.group(1).lower()
+            if addr.strip("0x"):
+                yield Found("wallet", f"eth:{addr}", confidence)
+    for m in _TRON_RE.finditer(text):
+        if is_base58check(m.group(1), b"\x41"):
+            yield Found("wallet", f"tron:{m.group(1)}", confidence)

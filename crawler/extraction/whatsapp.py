@@ -1,0 +1,42 @@
+"""WhatsApp numbers from links: ``wa.me/N``, ``api.whatsapp.com/send?phone=N``,
+``whatsapp://send?phone=N``. Labels are E.164 digits without ``+``. Phones
+written in text next to a WhatsApp marker are read by
+:func:`crawler.extraction.phones.marked_phones`.
+
+>>> [f.label for f in whatsapp_links("https://wa.me/85261234567?text=hi")]
+['whatsapp:85261234567']
+>>> [f.label for f in whatsapp_links("api.whatsapp.com/send?text=x&phone=%2B44 20 7946 0000")]
+['whatsapp:442079460000']
+>>> [f.label for f in whatsapp_links("whatsapp://send?phone=+8613800138000 wa . me / 852 6123 4567")]
+['whatsapp:8613800138000', 'whatsapp:85261234567']
+>>> list(whatsapp_links("wa.me/123 https://wa.me/message/ABCDEF"))
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .found import DOT, HOST_START, LINK, SLASH, Found
+from .phones import e164_digits
+
+__all__ = ["whatsapp_links"]
+
+_NUMBER = r"(?:\+|%2b)?\s*(?P<{}>\d(?:[\d\-]|\s(?=\d)|%20(?=\d)){{5,22}})(?!\d)"
+_LINK_RE = re.compile(
+    HOST_START + r"wa" + DOT + r"me" + SLASH + _NUMBER.format("wa")
+    + r"|(?:api|web)" + DOT + r"whatsapp" + DOT + r"com" + SLASH + r"send/?\?(?:[^\s\"'<>]*?&)?phone="
+    + _NUMBER.format("api")
+    + r"|whatsapp://send/?\?(?:[^\s\"'<>]*?&)?phone=" + _NUMBER.format("app"),
+    re.I,
+)
+
+
+def whatsapp_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+    """WhatsApp handles from link forms in ``text``."""
+    for m in _LINK_RE.finditer(text):
+        raw = (m.group("wa") or m.group("api") or m.group("app")).replace("%20", "")
+        digits = e164_digits("+" + raw)
+        if digits is not None:
+            yield Found("handle", f"whatsapp:{digits}", confidence)

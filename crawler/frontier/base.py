@@ -1,0 +1,112 @@
+"""The crawl frontier interface: what to fetch next, durably.
+
+A frontier holds one entry per canonical URL (see :func:`crawler.urls.canonical_url`)
+in one of four states:
+
+``queued`` -> ``in_flight`` -> ``done`` or ``dropped``
+
+:meth:`Frontier.pop` moves entries from ``queued`` to ``in_flight``;
+:meth:`Frontier.done` and :meth:`Frontier.dropped` finish them. After a crash,
+:meth:`Frontier.requeue_in_flight` puts every entry that was in flight back in
+the queue: those are the only URLs a resumed crawl fetches twice.
+
+The Scrapy scheduler (:mod:`crawler.scheduler`) is the only user; the class is
+named by the ``COBWEB_FRONTIER_CLASS`` setting, so a Redis frontier can replace
+:class:`crawler.frontier.sqlite.SQLiteFrontier`. See ``docs/frontier.md``.
+
+>>> e = FrontierEntry.for_url("HTTP://A.example.com/x?utm_source=t", depth=1)
+>>> e.url, e.depth
+('http://a.example.com/x', 1)
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from crawler.records import DropReason
+from crawler.urls import canonical_url
+
+__all__ = ["Frontier", "FrontierEntry", "EntryState", "STATES"]
+
+EntryState = Literal["queued", "in_flight", "done", "dropped"]
+STATES: tuple[EntryState, ...] = ("queued", "in_flight", "done", "dropped")
+
+
+@dataclass(slots=True)
+class FrontierEntry:
+    """One URL to fetch.
+
+    ``url`` is canonical: it is the entry's identity and the URL fetched.
+    ``meta`` holds JSON-serializable request metadata that must survive a
+    restart (retry and redirect counters, ``redirect_urls``).
+    """
+
+    url: str
+    depth: int = 0
+    referer: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_url(cls, url: str, depth: int = 0, referer: str = "",
+                meta: Mapping[str, Any] | None = None) -> FrontierEntry:
+        """An entry for ``url`` made canonical; ``ValueError`` if it cannot be parsed."""
+        return cls(canonical_url(url), depth, referer, dict(meta or {}))
+
+
+class Frontier(ABC):
+    """The durable set of URLs of one crawl and the state of each.
+
+    Implementations must make every method atomic: after a crash each entry is
+    in exactly the state of the last call that returned.
+    """
+
+    @classmethod
+    @abstractmethod
+    def from_crawler(cls, crawler: Any) -> Frontier:
+        """Open the frontier of ``crawler``'s run (``crawler.spider.run_dir``, settings)."""
+
+    @abstractmethod
+    def add(self, entries: Iterable[FrontierEntry]) -> int:
+        """Queue the entries whose URL the frontier has never seen; return how many."""
+
+    @abstractmethod
+    def seen(self, url: str) -> bool:
+        """True if the canonical ``url`` has an entry, whatever its state."""
+
+    @abstractmethod
+    def pop(self, n: int) -> list[FrontierEntry]:
+        """Up to ``n`` queued entries, oldest first, now marked in flight."""
+
+    @abstractmethod
+    def retry(self, entry: FrontierEntry) -> bool:
+        """Queue ``entry`` again with its new ``meta`` (a retry, or ``dont_filter``).
+
+        Adds it if unseen. Returns False only if it is already queued.
+        """
+
+    @abstractmethod
+    def done(self, urls: Iterable[str]) -> int:
+        """Mark in-flight entries fetched and processed; return how many changed."""
+
+    @abstractmethod
+    def dropped(self, url: str, reason: DropReason) -> bool:
+        """Mark an in-flight entry given up, with a reason code."""
+
+    @abstractmethod
+    def requeue_in_flight(self) -> int:
+        """Queue every in-flight entry again (after a crash); return how many."""
+
+    @abstractmethod
+    def pending(self) -> int:
+        """How many entries are queued."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, int]:
+        """Entry counts by state: ``queued``, ``in_flight``, ``done``, ``dropped``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections; queued and in-flight entries stay as they are."""

@@ -1,0 +1,168 @@
+"""The SQLite frontier: tables in ``RUN_DIR/crawl.sqlite``, next to the pages.
+
+It keeps its own connection (WAL, ``synchronous=NORMAL``: a committed
+transaction survives ``kill -9``), and every method is one transaction.
+
+>>> f = SQLiteFrontier(":memory:")
+>>> f.add([FrontierEntry.for_url("http://a.example/"), FrontierEntry.for_url("http://A.example")])
+1
+>>> [e.url for e in f.pop(10)], f.pending()
+(['http://a.example/'], 0)
+>>> f.requeue_in_flight(), f.pending()
+(1, 1)
+>>> f.done([f.pop(1)[0].url]), f.stats()
+(1, {'queued': 0, 'in_flight': 0, 'done': 1, 'dropped': 0})
+>>> f.close()
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from crawler.frontier.base import STATES, Frontier, FrontierEntry
+from crawler.records import DropReason
+from crawler.store import store_path
+
+__all__ = ["SQLiteFrontier"]
+
+logger = logging.getLogger(__name__)
+
+_QUEUED, _IN_FLIGHT, _DONE, _DROPPED = range(4)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS frontier (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    depth INTEGER NOT NULL DEFAULT 0,
+    referer TEXT NOT NULL DEFAULT '',
+    meta TEXT NOT NULL DEFAULT '{}',
+    state INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS frontier_queued ON frontier (id) WHERE state = 0;
+CREATE INDEX IF NOT EXISTS frontier_in_flight ON frontier (id) WHERE state = 1;
+"""
+
+
+def _dump_meta(meta: dict) -> str:
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":")) if meta else "{}"
+
+
+class SQLiteFrontier(Frontier):
+    """A :class:`~crawler.frontier.base.Frontier` in one SQLite database file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file (``":memory:"`` for tests); :meth:`for_run` opens the
+        one of a run directory. Single writer: one crawl process per file.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.executescript(_SCHEMA)
+        self._pending = self._count(_QUEUED)
+
+    @classmethod
+    def for_run(cls, run_dir: str | Path) -> SQLiteFrontier:
+        """The frontier of a run directory (created if needed)."""
+        Path(run_dir).mkdir(parents=True, exist_ok=True)
+        return cls(store_path(run_dir))
+
+    @classmethod
+    def from_crawler(cls, crawler) -> SQLiteFrontier:  # noqa: ANN001
+        """Open the frontier of the run directory of the crawler's spider."""
+        return cls.for_run(crawler.spider.run_dir)
+
+    def _count(self, state: int) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state = ?",
+                                     (state,)).fetchone()[0])
+
+    def _write(self, sql: str, rows: Iterable[tuple]) -> int:
+        """Run ``sql`` over ``rows`` in one transaction; return rows changed."""
+        cur = self.conn.cursor()
+        before = self.conn.total_changes
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.executemany(sql, rows)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return self.conn.total_changes - before
+
+    def add(self, entries: Iterable[FrontierEntry]) -> int:
+        rows = [(e.url, e.depth, e.referer, _dump_meta(e.meta)) for e in entries]
+        if not rows:
+            return 0
+        added = self._write(
+            "INSERT INTO frontier (url, depth, referer, meta) VALUES (?,?,?,?)"
+            " ON CONFLICT(url) DO NOTHING", rows)
+        self._pending += added
+        return added
+
+    def seen(self, url: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM frontier WHERE url = ?", (url,)).fetchone() is not None
+
+    def pop(self, n: int) -> list[FrontierEntry]:
+        if n <= 0 or self._pending <= 0:
+            return []
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            rows = cur.execute(
+                "SELECT id, url, depth, referer, meta FROM frontier WHERE state = 0"
+                " ORDER BY id LIMIT ?", (n,)).fetchall()
+            cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        self._pending -= len(rows)
+        return [FrontierEntry(url, depth, referer, json.loads(meta))
+                for _, url, depth, referer, meta in rows]
+
+    def retry(self, entry: FrontierEntry) -> bool:
+        changed = self._write(
+            "INSERT INTO frontier (url, depth, referer, meta) VALUES (?,?,?,?)"
+            " ON CONFLICT(url) DO UPDATE SET state = 0, meta = excluded.meta, reason = ''"
+            " WHERE frontier.state != 0",
+            [(entry.url, entry.depth, entry.referer, _dump_meta(entry.meta))])
+        self._pending += changed
+        return bool(changed)
+
+    def done(self, urls: Iterable[str]) -> int:
+        rows = [(u,) for u in urls]
+        if not rows:
+            return 0
+        return self._write("UPDATE frontier SET state = 2 WHERE url = ? AND state = 1", rows)
+
+    def dropped(self, url: str, reason: DropReason) -> bool:
+        return bool(self._write(
+            "UPDATE frontier SET state = 3, reason = ? WHERE url = ? AND state = 1",
+            [(reason, url)]))
+
+    def requeue_in_flight(self) -> int:
+        changed = self._write("UPDATE frontier SET state = 0 WHERE state = 1", [()])
+        self._pending += changed
+        if changed:
+            logger.info("frontier: %s in-flight URLs queued again", changed)
+        return changed
+
+    def pending(self) -> int:
+        return self._pending
+
+    def stats(self) -> dict[str, int]:
+        counts = dict(self.conn.execute("SELECT state, COUNT(*) FROM frontier GROUP BY state"))
+        return {name: int(counts.get(i, 0)) for i, name in enumerate(STATES)}
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,249 @@
+"""Import pages crawled elsewhere from a JSON-lines file into a run's store.
+
+Each line is one JSON object:
+
+- ``url`` (required): an http(s) URL; stored in canonical form, so it merges
+  with the same page crawled by Cobweb;
+- ``fetched_at`` (optional): ISO 8601 UTC;
+- ``html`` (a string): extraction runs on it (title, text, artifacts), or
+- ``artifacts``: a list of ``{"kind", "label"}`` objects, optionally with
+  ``source`` (default ``"import"``), ``confidence`` (0..1, default 1.0) and
+  ``hidden`` (default false). Labels must already be canonical (see
+  :mod:`crawler.records`). Optional ``title`` and ``text`` are stored too.
+
+A line may carry both ``html`` and ``artifacts``; the artifacts are added to
+those extraction finds. Blank lines are ignored.
+
+**Bad lines are skipped and reported**, each with its line number and what is
+wrong; every good line is imported. ``cobweb import`` exits with status 1
+when any line was skipped, so scripts notice. Importing is idempotent and
+never loses data: pages are merged by URL (see :meth:`PageStore.add_pages`),
+and a file can be imported again, or after a crawl, safely. Lines are
+committed in batches; a killed import keeps every committed batch.
+
+>>> parse_line('{"url": "HTTP://A.com", "artifacts": [{"kind": "handle", "label": "telegram:x"}]}', 1)
+ImportedPage(url='http://a.com/', fetched_at='', artifacts=[('handle', 'telegram:x', 'import', 1.0, False)], html=None, title='', text='')
+>>> parse_line('{"url": "http://a.com"}', 7)
+Traceback (most recent call last):
+...
+crawler.importer.BadLine: line 7: needs "html" or "artifacts"
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import get_args
+
+from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactSource, PageRecord
+from crawler.store import PageStore
+from crawler.urls import canonical_url, is_http_url
+
+__all__ = ["BadLine", "ImportedPage", "ImportReport", "parse_line", "import_jsonl"]
+
+logger = logging.getLogger(__name__)
+
+_KINDS = frozenset(ARTIFACT_KINDS)
+_SOURCES = frozenset(get_args(ArtifactSource))
+#: Bad lines described in full in the report (all are counted).
+MAX_REPORTED = 50
+
+
+class BadLine(ValueError):
+    """A line that cannot be imported; ``str()`` starts with its line number."""
+
+    def __init__(self, lineno: int, message: str) -> None:
+        super().__init__(f"line {lineno}: {message}")
+        self.lineno = lineno
+        self.message = message
+
+
+@dataclass(slots=True)
+class ImportedPage:
+    url: str
+    fetched_at: str
+    artifacts: list[tuple[str, str, str, float, bool]]
+    html: str | None = None
+    title: str = ""
+    text: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    lines: int = 0
+    pages: int = 0
+    new_pages: int = 0
+    pairs: int = 0
+    bad_lines: int = 0
+    bad: list[BadLine] = field(default_factory=list)
+
+    def add_bad(self, err: BadLine) -> None:
+        self.bad_lines += 1
+        if len(self.bad) < MAX_REPORTED:
+            self.bad.append(err)
+
+
+def _artifact(obj: object, lineno: int, i: int) -> tuple[str, str, str, float, bool]:
+    if not isinstance(obj, dict):
+        raise BadLine(lineno, f"artifacts[{i}] is not an object")
+    kind, label = obj.get("kind"), obj.get("label")
+    if kind not in _KINDS:
+        raise BadLine(lineno, f"artifacts[{i}]: unknown kind {kind!r}"
+                              f" (one of {', '.join(ARTIFACT_KINDS)})")
+    if not isinstance(label, str) or not label.strip():
+        raise BadLine(lineno, f"artifacts[{i}]: label must be a non-empty string")
+    source = obj.get("source", "import")
+    if source not in _SOURCES:
+        raise BadLine(lineno, f"artifacts[{i}]: unknown source {source!r}")
+    conf = obj.get("confidence", 1.0)
+    if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not (0.0 <= conf <= 1.0) \
+            or math.isnan(conf):
+        raise BadLine(lineno, f"artifacts[{i}]: confidence must be a number in [0, 1]")
+    hidden = obj.get("hidden", False)
+    if not isinstance(hidden, bool):
+        raise BadLine(lineno, f"artifacts[{i}]: hidden must be true or false")
+    return kind, label, source, float(conf), hidden
+
+
+def parse_line(line: str | bytes, lineno: int) -> ImportedPage | None:
+    """Validate one line; None for a blank line, :class:`BadLine` if it is wrong."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadLine(lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadLine(lineno, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise BadLine(lineno, "not a JSON object")
+    url = obj.get("url")
+    if not isinstance(url, str) or not is_http_url(url.strip()):
+        raise BadLine(lineno, f'"url" must be an http(s) URL, got {url!r:.80}')
+    try:
+        url = canonical_url(url.strip())
+    except ValueError as exc:
+        raise BadLine(lineno, f'bad "url": {exc}') from None
+    fetched_at = obj.get("fetched_at", "")
+    if fetched_at is None:
+        fetched_at = ""
+    if not isinstance(fetched_at, str):
+        raise BadLine(lineno, '"fetched_at" must be an ISO 8601 string')
+    html = obj.get("html")
+    arts = obj.get("artifacts")
+    if html is None and arts is None:
+        raise BadLine(lineno, 'needs "html" or "artifacts"')
+    if html is not None and not isinstance(html, str):
+        raise BadLine(lineno, '"html" must be a string')
+    if arts is not None and not isinstance(arts, list):
+        raise BadLine(lineno, '"artifacts" must be a list')
+    title, text = obj.get("title", ""), obj.get("text", "")
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise BadLine(lineno, '"title" and "text" must be strings')
+    artifacts = [_artifact(a, lineno, i) for i, a in enumerate(arts or ())]
+    return ImportedPage(url, fetched_at, artifacts, html, title, text)
+
+
+def _record(page: ImportedPage) -> PageRecord:
+    """A full page record: extraction on the html, given artifacts added."""
+    artifacts = [Artifact(k, lab, s, c, h) for k, lab, s, c, h in page.artifacts]
+    title, text, links, images = page.title, page.text, [], []
+    if page.html is not None:
+        from crawler.extraction import extract_artifacts, parse_page
+
+        parsed = parse_page(page.html, page.url)
+        title = title or parsed.title
+        text = text or parsed.text
+        links, images = list(parsed.links), list(parsed.images)
+        artifacts = extract_artifacts(page.html, page.url, parsed=parsed) + artifacts
+    return PageRecord(
+        url=page.url,
+        requested_url=page.url,
+        fetched_at=page.fetched_at,
+        title=title,
+        text=text,
+        out_links=links,
+        images=images,
+        html=page.html,
+        artifacts=artifacts,
+        origin="import",
+    )
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as fh:
+        yield from enumerate(fh, start=1)
+
+
+def import_jsonl(
+    path: str | Path, run_dir: str | Path, *, batch_size: int = 20_000
+) -> ImportReport:
+    """Import a JSON-lines file into ``RUN_DIR/crawl.sqlite``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON-lines file (UTF-8).
+    run_dir : str or Path
+        The run directory; created if needed.
+    batch_size : int
+        Lines per committed transaction.
+
+    Returns
+    -------
+    ImportReport
+        Counts, and the first bad lines with their line numbers.
+    """
+    path = Path(path)
+    report = ImportReport()
+    fast: list[tuple[str, str, list]] = []
+    full: list[PageRecord] = []
+    with PageStore.open_run(run_dir) as store:
+
+        def flush() -> None:
+            if fast:
+                new, pairs = store.add_artifact_pages(fast)
+                report.new_pages += new
+                report.pairs += pairs
+                report.pages += len(fast)
+                fast.clear()
+            if full:
+                before = store.page_count()
+                store.add_pages(full)
+                report.new_pages += store.page_count() - before
+                report.pairs += sum(len(r.artifacts) for r in full)
+                report.pages += len(full)
+                full.clear()
+
+        for lineno, raw in _lines(path):
+            report.lines = lineno
+            try:
+                page = parse_line(raw, lineno)
+                if page is None:
+                    continue
+                if page.html is None and not page.title and not page.text:
+                    fast.append((page.url, page.fetched_at, page.artifacts))
+                else:
+                    full.append(_record(page))
+            except BadLine as err:
+                report.add_bad(err)
+                logger.debug("skipped %s", err)
+                continue
+            except Exception as exc:  # extraction failing on one page skips that line
+                report.add_bad(BadLine(lineno, f"extraction failed: {exc!r:.200}"))
+                continue
+            if len(fast) + len(full) >= batch_size:
+                flush()
+        flush()
+    logger.info("import %s: %s lines, %s pages (%s new), %s bad lines",
+                path, report.lines, report.pages, report.new_pages, report.bad_lines)
+    return report

@@ -1,0 +1,1 @@
+"""Cobweb's Scrapy downloader and spider middlewares, one job per module."""

@@ -1,0 +1,117 @@
+"""Item pipelines: artifact extraction, then the run's store.
+
+``ExtractionPipeline`` fills :attr:`PageRecord.artifacts`; ``StorePipeline``
+writes each page to ``RUN_DIR/crawl.sqlite`` in one transaction, records every
+:data:`crawler.signals.request_rejected` and failed fetch as a
+:class:`~crawler.records.DropRecord`, and keeps the run's parameters in the
+store's metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.extraction import extract_artifacts, parse_page
+from crawler.records import DropReason, DropRecord, PageRecord
+from crawler.signals import request_rejected
+from crawler.spiders.outcome import FetchOutcome
+from crawler.store import PageStore
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+__all__ = ["ExtractionPipeline", "StorePipeline"]
+
+logger = logging.getLogger(__name__)
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ExtractionPipeline:
+    """Extract the artifacts (handles, images, domains, ...) of each page."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        if not enabled:
+            raise NotConfigured("COBWEB_EXTRACTION_ENABLED is off")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler.settings.getbool("COBWEB_EXTRACTION_ENABLED", True))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageRecord) and item.html:
+            parsed = parse_page(item.html, item.url)
+            item.artifacts = extract_artifacts(item.html, item.url, parsed=parsed,
+                                               redirect_chain=item.redirect_chain)
+        return item
+
+
+class StorePipeline:
+    """Write pages and drops to the run's :class:`~crawler.store.PageStore`.
+
+    Parameters
+    ----------
+    crawler : Crawler
+    store_html : bool
+        Keep each page's HTML (``COBWEB_STORE_HTML``).
+    """
+
+    def __init__(self, crawler: Crawler, store_html: bool = True) -> None:
+        self.crawler = crawler
+        self.store_html = store_html
+        self.store: PageStore | None = None
+        crawler.signals.connect(self.record_rejection, signal=request_rejected)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler, crawler.settings.getbool("COBWEB_STORE_HTML", True))
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.store = PageStore.open_run(spider.run_dir)
+        if hasattr(spider, "run_params"):
+            self.store.set_meta("spider_params", spider.run_params())
+        self.store.set_meta("started_at", _utc_now())
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.set_meta("stopped_at", _utc_now())
+            self.store.close()
+            self.store = None
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageRecord):
+            if not self.store_html:
+                item.html = None
+            self._store().add_page(item)
+            self.crawler.stats.inc_value("cobweb/pages_stored")
+            return item
+        if isinstance(item, FetchOutcome):
+            if item.reason is not None:
+                self._drop(item.url, item.reason, item.detail)
+            raise DropItem("fetch outcome recorded", log_level="DEBUG")
+        return item
+
+    def record_rejection(self, request: Request, reason: DropReason, detail: str = "",
+                         **kwargs: Any) -> None:
+        """Handler of :data:`crawler.signals.request_rejected`."""
+        self._drop(request.url, reason, detail)
+
+    def _drop(self, url: str, reason: DropReason, detail: str) -> None:
+        self.crawler.stats.inc_value(f"cobweb/dropped/{reason}")
+        if self.store is None:
+            logger.warning("drop outside the run (store closed): %s %s", reason, url)
+            return
+        self.store.add_drop(DropRecord(url, reason, detail, _utc_now()))
+
+    def _store(self) -> PageStore:
+        if self.store is None:
+            raise RuntimeError("StorePipeline used before open_spider()")
+        return self.store

@@ -1,0 +1,247 @@
+"""A Scrapy scheduler backed by a durable crawl frontier.
+
+Selected with ``SCHEDULER = "crawler.scheduler.FrontierScheduler"``; the
+frontier class is named by ``COBWEB_FRONTIER_CLASS`` (default
+:class:`crawler.frontier.sqlite.SQLiteFrontier`).
+
+How a URL moves (see ``docs/frontier.md``):
+
+* a new request is deduplicated by canonical URL and queued; the links of one
+  response are buffered and written in one transaction;
+* :meth:`FrontierScheduler.next_request` pops a batch (marked in flight) and
+  rebuilds requests from it, the canonical URL in ``request.meta[FRONTIER_KEY]``;
+* a request that comes back for the same entry (a retry, ``dont_filter``) is
+  queued again with its new meta (retry counters survive a restart);
+* a redirect adds its target as a new entry (deduplicated) and finishes the
+  origin;
+* the entry is marked done when the spider's last output for it (a page
+  record or a :class:`~crawler.spiders.outcome.FetchOutcome`) has passed the
+  item pipelines, after the buffered links are written. A kill before that
+  leaves it in flight, and the next run queues it again.
+* a :data:`crawler.signals.request_rejected` for a frontier request marks it
+  dropped with the reason code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, signals
+from scrapy.core.scheduler import BaseScheduler
+from scrapy.utils.misc import build_from_crawler, load_object
+
+from crawler.frontier.base import Frontier, FrontierEntry
+from crawler.records import PageRecord
+from crawler.signals import request_rejected
+from crawler.spiders.outcome import FetchOutcome
+from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.spiders import Spider
+
+__all__ = ["FrontierScheduler", "FRONTIER_KEY"]
+
+logger = logging.getLogger(__name__)
+
+#: ``request.meta`` key holding the canonical URL of the frontier entry a request fetches.
+FRONTIER_KEY = "cobweb_frontier_url"
+_CALLBACK = "cobweb_callback"
+_ERRBACK = "cobweb_errback"
+#: Meta set by the downloader for one attempt; never carried over.
+_TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth"})
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class FrontierScheduler(BaseScheduler):
+    """Schedule requests through a :class:`~crawler.frontier.base.Frontier`.
+
+    Parameters
+    ----------
+    crawler : Crawler
+    frontier_cls : type
+        A :class:`Frontier` subclass, built with ``from_crawler`` when the spider opens.
+    batch_size : int
+        Entries popped per frontier round trip.
+    """
+
+    def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64) -> None:
+        self.crawler = crawler
+        self.frontier_cls = frontier_cls
+        self.batch_size = max(1, batch_size)
+        self.stats = crawler.stats
+        self.frontier: Frontier | None = None
+        self.spider: Spider | None = None
+        self.max_pages = 0
+        self._started = 0  # entries handed out, this run and earlier ones
+        self._ready: deque[FrontierEntry] = deque()
+        self._buffer: dict[str, FrontierEntry] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        settings = crawler.settings
+        return cls(crawler, load_object(settings["COBWEB_FRONTIER_CLASS"]),
+                   settings.getint("COBWEB_FRONTIER_BATCH", 64))
+
+    # -- BaseScheduler -------------------------------------------------------
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.frontier = build_from_crawler(self.frontier_cls, self.crawler)
+        requeued = self.frontier.requeue_in_flight()
+        counts = self.frontier.stats()
+        self._started = counts["done"] + counts["dropped"]
+        self.max_pages = int(getattr(spider, "max_pages", 0) or 0)
+        self._set_stats()
+        if self._started or requeued:
+            logger.info("frontier resumed: %s URLs finished, %s queued (%s were in flight)",
+                        self._started, counts["queued"], requeued)
+        sig = self.crawler.signals
+        sig.connect(self._item_finished, signal=signals.item_scraped)
+        sig.connect(self._item_finished, signal=signals.item_dropped)
+        sig.connect(self._item_finished, signal=signals.item_error)
+        sig.connect(self._spider_error, signal=signals.spider_error)
+        sig.connect(self._rejected, signal=request_rejected)
+
+    def close(self, reason: str) -> None:
+        if self.frontier is None:
+            return
+        self._flush()
+        self._set_stats()
+        logger.info("frontier closed (%s): %s", reason, self.frontier.stats())
+        self.frontier.close()
+        self.frontier = None
+
+    def has_pending_requests(self) -> bool:
+        if self._ready:
+            return True
+        if self._budget_left() <= 0:
+            return False
+        return bool(self._buffer) or self._frontier.pending() > 0
+
+    def __len__(self) -> int:
+        return len(self._ready) + len(self._buffer) + self._frontier.pending()
+
+    def enqueue_request(self, request: Request) -> bool:
+        try:
+            key = canonical_url(request.url)
+        except ValueError:
+            self.crawler.signals.send_catch_log(request_rejected, request=request,
+                                                reason="bad_url", detail=request.url)
+            return False
+        origin = request.meta.get(FRONTIER_KEY)
+        entry = self._entry(key, request)
+        if origin == key or (origin is None and request.dont_filter):
+            # the same entry again: a retry (or a redirect to another spelling of itself)
+            self._flush()
+            self._frontier.retry(entry)
+            self.stats.inc_value("cobweb/frontier/requeued")
+            self._set_stats()
+            return True
+        fresh = key not in self._buffer and not self._frontier.seen(key)
+        if fresh:
+            self._buffer[key] = entry
+            self.stats.inc_value("scheduler/enqueued")
+        else:
+            self.stats.inc_value("cobweb/frontier/duplicates")
+        if origin is not None:  # a redirect: the origin's fetch ends here
+            self._finish(origin)
+        return fresh
+
+    def next_request(self) -> Request | None:
+        if not self._ready:
+            want = min(self.batch_size, self._budget_left())
+            if want <= 0:
+                return None
+            self._flush()
+            popped = self._frontier.pop(want)
+            self._started += len(popped)
+            self._ready.extend(popped)
+            self._set_stats()
+            if not popped:
+                return None
+        self.stats.inc_value("scheduler/dequeued")
+        return self._request(self._ready.popleft())
+
+    # -- entries and requests ------------------------------------------------
+
+    @property
+    def _frontier(self) -> Frontier:
+        if self.frontier is None:
+            raise RuntimeError("FrontierScheduler used before open() or after close()")
+        return self.frontier
+
+    def _budget_left(self) -> int:
+        if self.max_pages <= 0:
+            return self.batch_size
+        return self.max_pages - self._started
+
+    def _entry(self, key: str, request: Request) -> FrontierEntry:
+        meta = {k: v for k, v in request.meta.items() if k not in _TRANSIENT_META}
+        if not _jsonable(meta):
+            meta = {k: v for k, v in meta.items() if _jsonable(v)}
+        spider = self.spider
+        for name, func in ((_CALLBACK, request.callback), (_ERRBACK, request.errback)):
+            if func is not None and getattr(func, "__self__", None) is spider:
+                meta[name] = func.__name__
+        referer = request.headers.get(b"Referer", b"").decode("latin-1")
+        return FrontierEntry(key, int(request.meta.get("depth", 0)), referer, meta)
+
+    def _request(self, entry: FrontierEntry) -> Request:
+        meta = dict(entry.meta)
+        callback = meta.pop(_CALLBACK, None)
+        errback = meta.pop(_ERRBACK, None)
+        meta[FRONTIER_KEY] = entry.url
+        meta["depth"] = entry.depth
+        return Request(
+            entry.url,
+            callback=getattr(self.spider, callback) if callback else None,
+            errback=getattr(self.spider, errback) if errback else None,
+            headers={"Referer": entry.referer} if entry.referer else None,
+            meta=meta,
+        )
+
+    def _flush(self) -> None:
+        """Write the buffered new entries in one transaction."""
+        if self._buffer:
+            self._frontier.add(self._buffer.values())
+            self._buffer.clear()
+
+    def _finish(self, key: str) -> None:
+        """Mark ``key`` done once everything it produced is durable."""
+        self._flush()
+        self._frontier.done([key])
+
+    def _set_stats(self) -> None:
+        self.stats.set_value("cobweb/frontier/queued", self._frontier.pending() + len(self._buffer))
+
+    # -- signal handlers -----------------------------------------------------
+
+    def _item_finished(self, item: Any, response: Any = None, **kwargs: Any) -> None:
+        if not isinstance(item, (PageRecord, FetchOutcome)) or self.frontier is None:
+            return
+        key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)
+        if key is not None:
+            self._finish(key)
+            self._set_stats()
+
+    def _spider_error(self, failure: Any, response: Any, **kwargs: Any) -> None:
+        key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)
+        if key is not None and self.frontier is not None:
+            self._finish(key)
+
+    def _rejected(self, request: Request, reason: str, detail: str = "", **kwargs: Any) -> None:
+        key = request.meta.get(FRONTIER_KEY)
+        if key is not None and self.frontier is not None:
+            self._flush()
+            self.frontier.dropped(key, reason)  # type: ignore[arg-type]

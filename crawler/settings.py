@@ -1,0 +1,116 @@
+"""Scrapy settings of the Cobweb project (``scrapy.cfg`` points here).
+
+One commented block per concern. Components are registered in the dicts of
+the first block; later blocks add to them with ``.update()`` so no block
+replaces another's entries.
+"""
+
+# --- project and crawl (issue 2) ---------------------------------------------
+BOT_NAME = "cobweb"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+USER_AGENT = "Cobweb/0.1 (+https://github.com/cobweb-osint/cobweb; campaign research crawler)"
+
+# The durable frontier: the scheduler keeps every request in a frontier class
+# named here (SQLite tables in RUN_DIR/crawl.sqlite), so `cobweb crawl
+# --resume` continues after kill -9. A Redis frontier drops in by changing
+# COBWEB_FRONTIER_CLASS. See docs/frontier.md.
+SCHEDULER = "crawler.scheduler.FrontierScheduler"
+COBWEB_FRONTIER_CLASS = "crawler.frontier.sqlite.SQLiteFrontier"
+# Requests the scheduler hands to the engine per frontier round trip.
+COBWEB_FRONTIER_BATCH = 64
+
+# Follow the links of pages that match no keyword (True): campaign pages are
+# often linked from off-topic hub pages, so the depth limit, not the keyword
+# match, bounds the crawl. False keeps the crawl on matching pages only.
+COBWEB_FOLLOW_NONMATCHING = True
+# Keep each matching page's HTML in the store (analysis re-extracts from it).
+COBWEB_STORE_HTML = True
+
+# The cookies middleware builds a default tldextract.TLDExtract that tries to
+# download the Public Suffix List on first use (our rule: never fetch it). A
+# keyword crawl needs no session state, so cookies are off.
+COOKIES_ENABLED = False
+
+# Send every request through COBWEB_PROXY (set by `cobweb crawl --proxy`);
+# when empty, Scrapy's HttpProxyMiddleware honours http_proxy/https_proxy.
+COBWEB_PROXY = ""
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.proxy.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
+}
+SPIDER_MIDDLEWARES: dict[str, int] = {}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractionPipeline": 300,
+    "crawler.pipelines.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.Progress": 500,
+}
+# Live progress line on stderr when it is a terminal; a summary at the end.
+COBWEB_PROGRESS_ENABLED = True
+COBWEB_PROGRESS_INTERVAL = 1.0
+
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- safety and limits (issue 6) ---
+# See docs/safety.md. Every refusal is recorded as a drop with a reason code.
+#
+# Safe targets: non-http(s) schemes and loopback, private, link-local,
+# multicast, reserved hosts (every IP spelling, localhost, local-only names)
+# are refused before any request, robots.txt requests included.
+# `cobweb crawl --allow-private` sets COBWEB_ALLOW_PRIVATE (intranet work).
+# COBWEB_RESOLVER: import path of an async `host -> [ip, ...]` used to check
+# names when no proxy resolves them (default: the reactor's resolver, i.e.
+# Scrapy's DNS cache, so the checked address is the one connected to).
+COBWEB_SAFE_TARGETS_ENABLED = True
+COBWEB_ALLOW_PRIVATE = False
+COBWEB_RESOLVER = ""
+DNS_TIMEOUT = 20
+# Only http and https have a download handler: a file:// or ftp:// URL that
+# got past every check still cannot read the local disk or reach FTP.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
+# Politeness: robots.txt, a few parallel requests per site, AutoThrottle
+# adapting the per-site delay to the site's latency. USER_AGENT is set above
+# (`cobweb crawl --user-agent`).
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Limits. Bodies over DOWNLOAD_MAXSIZE are cut off, and decompression stops
+# there too (gzip/deflate/br bombs): Scrapy's default is 1 GiB.
+COBWEB_LIMITS_ENABLED = True
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+URLLENGTH_LIMIT = 2048
+COBWEB_SITE_BUDGET = 2000  # pages fetched per registered domain; 0: no budget
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 2
+COBWEB_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
+COBWEB_RETRY_BACKOFF_MAX = 30.0
+
+DOWNLOADER_MIDDLEWARES.update({
+    "crawler.middlewares.safety.SafeTargetMiddleware": 40,  # before Offsite (50) and robots.txt (100)
+    "crawler.middlewares.limits.LimitsMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.politeness.RobotsTxtRecorder": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.redirects.MetaRefreshGuardMiddleware": 585,  # before MetaRefresh (580)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.limits.BoundedHttpCompressionMiddleware": 590,
+    "crawler.middlewares.redirects.RedirectGuardMiddleware": 610,  # before Redirect (600)
+})
+# LimitsMiddleware enforces URLLENGTH_LIMIT and records the drop; Scrapy's
+# spider middleware would drop long links silently first.
+SPIDER_MIDDLEWARES.update({"scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None})
+
+# --- end of safety and limits ---

@@ -1,0 +1,1 @@
+"""Cobweb's spiders: they parse responses and yield requests and records."""

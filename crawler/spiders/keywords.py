@@ -1,0 +1,166 @@
+"""The ``keywords`` spider: collect pages whose text mentions a keyword.
+
+Arguments (``scrapy crawl keywords -a NAME=VALUE``; lists are comma-separated
+when given as text)::
+
+    seeds      file of seed URLs, one a line, ``#`` comments
+    urls       seed URLs
+    keywords   keywords; a page matches when its title or text mentions any
+    depth      link depth from the seeds (default 3)
+    max_pages  stop after this many fetched URLs, 0 for no cap (the scheduler enforces it)
+    run_dir    the run directory holding ``crawl.sqlite`` (default: COBWEB_RUN_DIR)
+
+For every response the spider yields the requests for its links first and then
+exactly one last output: the :class:`~crawler.records.PageRecord` of a
+matching page, or a :class:`~crawler.spiders.outcome.FetchOutcome`. The
+frontier marks the URL done when that last output has passed the pipelines
+(see ``docs/crawling.md``). Links of non-matching pages are followed when
+``COBWEB_FOLLOW_NONMATCHING`` is on (the default).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as neterror
+from twisted.python.failure import Failure
+
+from crawler.extraction import decode_html, match_keywords, parse_page
+from crawler.records import DropReason, PageRecord
+from crawler.spiders.outcome import FetchOutcome
+from crawler.urls import canonical_url, is_http_url
+
+__all__ = ["KeywordsSpider", "read_seeds", "as_list"]
+
+logger = logging.getLogger(__name__)
+
+
+def as_list(value: str | Sequence[str] | None) -> list[str]:
+    """A spider argument as a list: text is split on commas and newlines.
+
+    >>> as_list("esim, 续费,,"), as_list(["a b"]), as_list(None)
+    (['esim', '续费'], ['a b'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.replace("\n", ",").split(",")
+    return [v.strip() for v in value if v and v.strip()]
+
+
+def read_seeds(path: str | Path) -> list[str]:
+    """The URLs of a seeds file: one a line, blank lines and ``#`` comments skipped."""
+    urls = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            urls.append(line.split()[0])
+    return urls
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _is_html(content_type: str) -> bool:
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    return not ctype or "html" in ctype or ctype in ("text/plain", "application/xml", "text/xml")
+
+
+_TIMEOUTS = (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)
+
+
+def _failure_reason(failure: Failure) -> tuple[DropReason | None, str]:
+    """The drop code of a failed request, None when a component already recorded it."""
+    if failure.check(HttpError):
+        return "http_error", f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        return None, str(failure.value)
+    if failure.check(*_TIMEOUTS):
+        return "timeout", str(failure.value)
+    return "connection_error", f"{failure.type.__name__}: {failure.value}"
+
+
+class KeywordsSpider(scrapy.Spider):
+    """Follow links from seed URLs and collect pages that mention keywords."""
+
+    name = "keywords"
+
+    def __init__(self, seeds: str | None = None, urls: str | Sequence[str] | None = None,
+                 keywords: str | Sequence[str] | None = None, depth: int | str = 3,
+                 max_pages: int | str = 0, run_dir: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seed_urls = (read_seeds(seeds) if seeds else []) + as_list(urls)
+        self.keywords = as_list(keywords)
+        self.max_depth = int(depth)
+        self.max_pages = int(max_pages)
+        self.run_dir = run_dir
+        if not self.keywords:
+            raise ValueError("keywords spider: give at least one keyword (-a keywords=a,b)")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> KeywordsSpider:  # noqa: ANN001
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.run_dir:
+            spider.run_dir = crawler.settings.get("COBWEB_RUN_DIR") or "crawl-run"
+        spider.follow_nonmatching = crawler.settings.getbool("COBWEB_FOLLOW_NONMATCHING", True)
+        return spider
+
+    def run_params(self) -> dict[str, Any]:
+        """The spider's arguments, as stored in the run's metadata."""
+        return {"seeds": self.seed_urls, "keywords": self.keywords, "depth": self.max_depth,
+                "max_pages": self.max_pages}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.seed_urls:
+            if not is_http_url(url):
+                logger.warning("seed skipped, not an http(s) URL: %s", url)
+                continue
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"depth": 0})
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if not _is_html(ctype):
+            yield FetchOutcome(response.url, "not_html", ctype)
+            return
+        html = decode_html(response.body, ctype or None)
+        page = parse_page(html, response.url)
+        matched = match_keywords(f"{page.title}\n{page.text}", self.keywords)
+        depth = int(response.meta.get("depth", 0))
+        if depth < self.max_depth and (matched or self.follow_nonmatching):
+            seen: set[str] = set()
+            for link in page.links:
+                if link not in seen and is_http_url(link):
+                    seen.add(link)
+                    yield scrapy.Request(link, callback=self.parse, errback=self.failed,
+                                         meta={"depth": depth + 1})
+        if not matched:
+            yield FetchOutcome(response.url)
+            return
+        redirects = list(response.meta.get("redirect_urls", ()))
+        yield PageRecord(
+            url=canonical_url(response.url),
+            requested_url=redirects[0] if redirects else response.request.url,
+            redirect_chain=redirects,
+            status=response.status,
+            fetched_at=_utc_now(),
+            title=page.title,
+            keywords=matched,
+            text=page.text,
+            out_links=list(page.links),
+            images=list(page.images),
+            html=html,
+        )
+
+    def failed(self, failure: Failure) -> Iterator[FetchOutcome]:
+        """Errback: a request that ended without a usable response."""
+        reason, detail = _failure_reason(failure)
+        yield FetchOutcome(failure.request.url, reason, detail)

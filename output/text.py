@@ -1,0 +1,75 @@
+"""Making crawled text safe for XML, spreadsheets and one-line labels.
+
+Crawled pages carry anything: NUL bytes, terminal escapes, lone surrogates
+left by bytes that were not UTF-8. XML 1.0 forbids most control characters
+and every surrogate, so each exporter passes its text through
+:func:`xml_text` first, which drops only the forbidden characters.
+
+>>> xml_text("a\\x00b\\x0bc\\x1bd\\ud800e")
+'abcde'
+>>> xml_text("tab\\tnew\\nline é 漢 😀")
+'tab\\tnew\\nline é 漢 😀'
+>>> one_line("  renew \\n your\\teSIM\\x00  ")
+'renew your eSIM'
+>>> csv_cell("=cmd|' /C calc'!A0")
+"'=cmd|' /C calc'!A0"
+>>> csv_cell("-12"), csv_cell("plain")
+("'-12", 'plain')
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["xml_text", "one_line", "xml_id", "csv_cell"]
+
+# Everything XML 1.0 does not allow in a document (section 2.2, "Char"),
+# including lone surrogates and U+FFFE/U+FFFF.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SPACES = re.compile(r"\s+")
+# OWASP "CSV injection": a cell starting with one of these may run as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+
+def xml_text(text: object) -> str:
+    """``text`` as a string without the characters XML 1.0 forbids."""
+    return _XML_INVALID.sub("", str(text))
+
+
+def one_line(text: object) -> str:
+    """:func:`xml_text` with runs of white space collapsed to one space, trimmed."""
+    return _SPACES.sub(" ", xml_text(text)).strip()
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return "%" + "%".join(f"{b:02X}" for b in match.group().encode("utf-8", "surrogatepass"))
+
+
+def xml_id(text: str) -> str:
+    """A node id usable in XML: forbidden characters percent-encoded, not dropped.
+
+    Dropping them could merge two ids; encoding keeps every id distinct and the
+    same wherever it is written (node, edge source, edge target).
+
+    >>> xml_id("page:http://a.example/\\x00x")
+    'page:http://a.example/%00x'
+    """
+    return _XML_INVALID.sub(_escape_char, text)
+
+
+def csv_cell(value: object) -> object:
+    """A spreadsheet cell that cannot run as a formula (numbers pass through).
+
+    Text is made :func:`one_line` (Gephi's importer reads one line per row), and
+    then text starting with ``= + - @``, tab, CR, LF or NUL gets a leading
+    ``'``, as OWASP recommends.
+
+    >>> csv_cell("\\x00\\x1b=1+1"), csv_cell(3), csv_cell("\\t@x")
+    ("'=1+1", 3, "'@x")
+    """
+    if isinstance(value, (bool, int, float)):
+        return value
+    text = one_line(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

@@ -1,0 +1,226 @@
+"""The three graphs Cobweb exports (``--view``): pages, sites and campaigns.
+
+- ``pages``: every page and every artifact, page -> artifact edges, streamed
+  from the store (two passes, bounded memory).
+- ``sites``: one node per site, edges weighted by shared evidence, from
+  :func:`analysis.sites.site_graph`.
+- ``campaigns``: one node per campaign, with its tying artifacts and its sites,
+  built from ``campaigns.json``; small enough for any laptop.
+
+Node ids and attributes follow docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+
+import networkx as nx
+
+from analysis.campaigns import page_campaigns
+from analysis.sites import site_node_id
+from crawler.domains import registered_domain
+from crawler.records import STRONG_KINDS, page_node_id
+from crawler.store import PageStore
+from output.campaigns import CampaignsDoc, campaign_list, evidence_weights
+from output.graphdata import AttrSpec, Edge, GraphData, Node, from_networkx
+from output.store_queries import artifact_summaries, pages_with_artifacts
+from output.style import Color, campaign_palette, kind_color, node_size
+from output.text import one_line
+
+__all__ = [
+    "PAGE_NODE_ATTRS",
+    "PAGE_EDGE_ATTRS",
+    "pages_view",
+    "sites_view",
+    "campaigns_graph",
+    "campaigns_view",
+]
+
+#: Node attributes of the ``pages`` view.
+PAGE_NODE_ATTRS = [
+    AttrSpec("kind", "string"),
+    AttrSpec("label", "string"),
+    AttrSpec("url", "string"),
+    AttrSpec("domain", "string"),
+    AttrSpec("campaign", "string"),
+    AttrSpec("first_seen", "string"),
+    AttrSpec("pages", "integer"),
+    AttrSpec("degree", "integer"),
+    AttrSpec("strength", "string"),
+]
+#: Edge attributes of the ``pages`` view: where on the page the artifact was found.
+PAGE_EDGE_ATTRS = [
+    AttrSpec("source", "string"),
+    AttrSpec("confidence", "double"),
+    AttrSpec("hidden", "boolean"),
+]
+
+
+def _strength(kind: str) -> str:
+    return "strong" if kind in STRONG_KINDS else "weak"
+
+
+def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> GraphData:
+    """The full page-artifact graph of a run, streamed from its store.
+
+    Pages carry their campaign from ``campaigns`` (``""`` when none or when
+    ``campaigns`` is ``None``) and take its colour; edges weigh the artifact's
+    evidence weight, or 1.0.
+    """
+    page_campaign = page_campaigns(campaigns) if campaigns else {}
+    palette = campaign_palette(c["id"] for c in campaign_list(campaigns))
+    weights = evidence_weights(campaigns)
+
+    def nodes() -> Iterator[Node]:
+        for page, rows in pages_with_artifacts(store):
+            campaign = page_campaign.get(page.url, "")
+            label = one_line(page.title) or page.url
+            yield Node(
+                id=page_node_id(page.url),
+                label=label,
+                attrs={
+                    "kind": "page",
+                    "label": label,
+                    "url": page.url,
+                    "domain": page.domain,
+                    "campaign": campaign,
+                    "first_seen": page.fetched_at,
+                    "degree": len(rows),
+                },
+                color=palette.get(campaign, kind_color("page")),
+                size=node_size(len(rows)),
+                start=page.fetched_at or None,
+            )
+        for kind, label, pages, first_seen in artifact_summaries(store):
+            yield Node(
+                id=f"{kind}:{label}",
+                label=label,
+                attrs={
+                    "kind": kind,
+                    "label": label,
+                    "first_seen": first_seen,
+                    "pages": pages,
+                    "degree": pages,
+                    "strength": _strength(kind),
+                },
+                color=kind_color(kind),
+                size=node_size(pages),
+                start=first_seen or None,
+            )
+
+    def edges() -> Iterator[Edge]:
+        for page, rows in pages_with_artifacts(store):
+            source = page_node_id(page.url)
+            for _, kind, label, found_in, confidence, hidden in rows:
+                yield Edge(
+                    source=source,
+                    target=f"{kind}:{label}",
+                    weight=weights.get((kind, label), 1.0),
+                    attrs={"source": found_in, "confidence": confidence, "hidden": hidden},
+                    start=page.fetched_at or None,
+                )
+
+    return GraphData(
+        name="Cobweb pages: every page and its artifacts",
+        directed=True,
+        node_attrs=PAGE_NODE_ATTRS,
+        edge_attrs=PAGE_EDGE_ATTRS,
+        nodes=nodes,
+        edges=edges,
+        dynamic=True,
+    )
+
+
+def _styled(G: nx.Graph, campaigns: CampaignsDoc | None, name: str) -> GraphData:
+    palette = campaign_palette(c["id"] for c in campaign_list(campaigns))
+
+    def color(node: str, data: Mapping[str, object]) -> Color:
+        kind = str(data.get("kind", ""))
+        if kind in ("site", "campaign", "page"):
+            return palette.get(str(data.get("campaign") or ""), kind_color(kind))
+        return kind_color(kind)
+
+    def size(node: str, data: Mapping[str, object]) -> float:
+        pages = data.get("pages")
+        if isinstance(pages, (int, float)) and not isinstance(pages, bool):
+            return node_size(pages)
+        return node_size(G.degree(node))
+
+    data = from_networkx(G, name=name, color=color, size=size)
+    data.dynamic = any(isinstance(d.get("first_seen"), str) and d["first_seen"]
+                       for _, d in G.nodes(data=True))
+    return data
+
+
+def sites_view(G: nx.Graph, campaigns: CampaignsDoc | None = None) -> GraphData:
+    """The domain-domain graph (from :func:`analysis.sites.site_graph`), styled for export.
+
+    Sites take their campaign's colour and a size by page count.
+    """
+    return _styled(G, campaigns, "Cobweb sites: sites tied by shared evidence")
+
+
+def campaigns_graph(campaigns: CampaignsDoc | None) -> nx.Graph:
+    """One node per campaign, linked to its evidence artifacts and to its sites.
+
+    Campaign nodes are ``campaign:<id>`` with ``kind="campaign"``, ``label``,
+    ``campaign`` (the id), ``pages`` (its size), ``score``, ``first_seen`` and
+    ``last_seen``. Artifact nodes are ``<kind>:<label>`` and site nodes
+    ``site:<domain>``; each carries the first (strongest) campaign that lists
+    it. Campaign-artifact edges weigh the evidence weight; campaign-site edges
+    the number of the campaign's pages on that site.
+
+    >>> doc = {"campaigns": [{"id": "c-1", "label": "telegram:x", "size": 2, "score": 0.9,
+    ...   "first_seen": "2026-11-01T00:00:00Z", "last_seen": "2026-11-02T00:00:00Z",
+    ...   "pages": ["http://a.com/1", "http://a.com/2"], "domains": ["a.com"],
+    ...   "evidence": [{"kind": "handle", "label": "telegram:x", "strength": "strong",
+    ...                 "pages": 2, "sites": 1, "weight": 3.0}]}]}
+    >>> G = campaigns_graph(doc)
+    >>> sorted(G.nodes)
+    ['campaign:c-1', 'handle:telegram:x', 'site:a.com']
+    >>> G.edges["campaign:c-1", "site:a.com"]["weight"]
+    2.0
+    """
+    G = nx.Graph()
+    for campaign in campaign_list(campaigns):
+        cid = str(campaign["id"])
+        cnode = f"campaign:{cid}"
+        pages = [str(u) for u in campaign.get("pages", [])]
+        G.add_node(
+            cnode,
+            kind="campaign",
+            label=one_line(campaign.get("label") or cid),
+            campaign=cid,
+            pages=int(campaign.get("size", len(pages))),
+            score=float(campaign.get("score", 0.0)),
+            first_seen=str(campaign.get("first_seen") or ""),
+            last_seen=str(campaign.get("last_seen") or ""),
+        )
+        for ev in campaign.get("evidence", []):
+            kind, label = str(ev.get("kind", "")), str(ev.get("label", ""))
+            if not kind or not label:
+                continue
+            node = f"{kind}:{label}"
+            if node not in G:
+                G.add_node(node, kind=kind, label=label, campaign=cid,
+                           strength=str(ev.get("strength") or _strength(kind)))
+            G.nodes[node]["pages"] = G.nodes[node].get("pages", 0) + int(ev.get("pages", 0))
+            G.add_edge(cnode, node, weight=float(ev.get("weight", 1.0)),
+                       relation="evidence", pages=int(ev.get("pages", 0)))
+        per_site = Counter(registered_domain(u) for u in pages)
+        for domain in campaign.get("domains", []):
+            domain = str(domain)
+            node = site_node_id(domain)
+            if node not in G:
+                G.add_node(node, kind="site", label=domain, campaign=cid, pages=0)
+            count = per_site.get(domain, 0)
+            G.nodes[node]["pages"] += count
+            G.add_edge(cnode, node, weight=float(max(count, 1)), relation="site", pages=count)
+    return G
+
+
+def campaigns_view(campaigns: CampaignsDoc | None) -> GraphData:
+    """:func:`campaigns_graph`, styled for export."""
+    return _styled(campaigns_graph(campaigns), campaigns,
+                   "Cobweb campaigns: campaigns, their evidence and their sites")

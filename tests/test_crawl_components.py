@@ -1,0 +1,203 @@
+"""Spider, pipelines, proxy middleware and progress with hand-made responses."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.extensions import Progress, progress_line
+from crawler.middlewares.proxy import ProxyMiddleware
+from crawler.pipelines import ExtractionPipeline, StorePipeline
+from crawler.records import PageRecord
+from crawler.signals import request_rejected
+from crawler.spiders.keywords import KeywordsSpider, read_seeds
+from crawler.spiders.outcome import FetchOutcome
+from crawler.store import PageStore, store_path
+
+PAGE = """<html><head><title>LEB eSIM 续费教程</title></head><body>
+<p>如何给 esim 续费？联系 Telegram: <a href="https://t.me/s/demo_handle">@demo_handle</a></p>
+<img src="https://i.postimg.cc/abc/card.png">
+<a href="/next.html">next</a> <a href="http://other.example.org/x">other</a>
+<a href="file:///etc/passwd">local</a> <a href="ftp://files.example.com/a">ftp</a>
+<a href="mailto:a@b.example">mail</a> <a href="/next.html#again">dup</a>
+</body></html>"""
+
+OFFTOPIC = """<html><head><title>Cats</title></head><body><p>cats sleep</p>
+<a href="/more.html">more</a></body></html>"""
+
+
+def make_spider(settings=None, **kwargs):
+    crawler = get_crawler(KeywordsSpider, settings or {})
+    args = {"keywords": "esim,续费", "run_dir": "unused", **kwargs}
+    spider = KeywordsSpider.from_crawler(crawler, **args)
+    crawler.spider = spider
+    return crawler, spider
+
+
+def response(url, html, *, depth=0, status=200, ctype="text/html; charset=utf-8", meta=None):
+    request = Request(url, meta={"depth": depth, **(meta or {})})
+    return HtmlResponse(url, status=status, body=html.encode("utf-8"), request=request,
+                        headers={"Content-Type": ctype})
+
+
+def test_matching_page_yields_links_first_then_record():
+    _, spider = make_spider()
+    resp = response("http://leb-help.example.com/renew.html", PAGE, depth=1,
+                    meta={"redirect_urls": ["http://short.example/r"]})
+    out = list(spider.parse(resp))
+    requests, last = out[:-1], out[-1]
+    assert all(isinstance(r, Request) for r in requests)
+    # http(s) links only (no file:, ftp:, mailto:), each once, fragments aside
+    assert sorted(r.url for r in requests) == ["http://leb-help.example.com/next.html",
+                                               "http://other.example.org/x",
+                                               "https://t.me/s/demo_handle"]
+    assert all(r.meta["depth"] == 2 and r.errback == spider.failed for r in requests)
+    assert isinstance(last, PageRecord)
+    assert last.url == "http://leb-help.example.com/renew.html"
+    assert last.requested_url == "http://short.example/r"
+    assert last.redirect_chain == ["http://short.example/r"]
+    assert last.title == "LEB eSIM 续费教程"
+    assert sorted(last.keywords) == sorted(["esim", "续费"])
+    assert "https://i.postimg.cc/abc/card.png" in last.images
+    assert "http://other.example.org/x" in last.out_links
+    assert last.fetched_at.endswith("Z") and last.html and last.status == 200
+
+
+def test_non_matching_page_links_follow_the_setting():
+    _, spider = make_spider()
+    out = list(spider.parse(response("http://cats.example/", OFFTOPIC)))
+    assert [r.url for r in out[:-1]] == ["http://cats.example/more.html"]
+    assert out[-1] == FetchOutcome("http://cats.example/")
+    _, strict = make_spider({"COBWEB_FOLLOW_NONMATCHING": False})
+    assert list(strict.parse(response("http://cats.example/", OFFTOPIC))) == \
+        [FetchOutcome("http://cats.example/")]
+
+
+def test_depth_limit_stops_link_following():
+    _, spider = make_spider(depth=2)
+    out = list(spider.parse(response("http://leb.example/", PAGE, depth=2)))
+    assert len(out) == 1 and isinstance(out[0], PageRecord)
+
+
+def test_non_html_is_an_outcome():
+    _, spider = make_spider()
+    resp = Response("http://a.example/f.pdf", body=b"%PDF-1.4", request=Request("http://a.example/f.pdf"),
+                    headers={"Content-Type": "application/pdf"})
+    assert list(spider.parse(resp)) == [FetchOutcome("http://a.example/f.pdf", "not_html",
+                                                     "application/pdf")]
+
+
+@pytest.mark.parametrize(("exc", "reason"), [
+    (TimeoutError(), "timeout"),
+    (ConnectionRefusedError(), "connection_error"),
+    (IgnoreRequest("already recorded"), None),
+])
+def test_errback_classifies_failures(exc, reason):
+    _, spider = make_spider()
+    failure = Failure(exc)
+    failure.request = Request("http://a.example/")
+    (outcome,) = spider.failed(failure)
+    assert outcome.url == "http://a.example/" and outcome.reason == reason
+
+
+def test_errback_http_error():
+    _, spider = make_spider()
+    resp = response("http://a.example/missing", "", status=404)
+    failure = Failure(HttpError(resp))
+    failure.request = resp.request
+    assert list(spider.failed(failure)) == [FetchOutcome("http://a.example/missing", "http_error",
+                                                         "HTTP 404")]
+
+
+def test_seeds_file(tmp_path):
+    f = tmp_path / "seeds.txt"
+    f.write_text("# campaign seeds\nhttp://a.example/1\n\n  http://b.example/#x  # note\n")
+    assert read_seeds(f) == ["http://a.example/1", "http://b.example/#x"]
+    _, spider = make_spider(seeds=str(f), urls="http://c.example/")
+    assert spider.seed_urls == ["http://a.example/1", "http://b.example/#x", "http://c.example/"]
+
+
+def test_spider_needs_keywords():
+    with pytest.raises(ValueError, match="keyword"):
+        make_spider(keywords="")
+
+
+def test_extraction_then_store_pipeline(tmp_path):
+    crawler, spider = make_spider(run_dir=str(tmp_path))
+    (record,) = [o for o in spider.parse(response("http://leb.example/a", PAGE))
+                 if isinstance(o, PageRecord)]
+    extract = ExtractionPipeline.from_crawler(crawler)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    item = store.process_item(extract.process_item(record))
+    assert ("handle", "telegram:demo_handle") in {(a.kind, a.label) for a in item.artifacts}
+    store.process_item(item)  # the same page twice is still one page
+    with pytest.raises(DropItem):
+        store.process_item(FetchOutcome("http://a.example/x", "timeout", "30 s"))
+    with pytest.raises(DropItem):
+        store.process_item(FetchOutcome("http://a.example/y"))
+    crawler.signals.send_catch_log(request_rejected, request=Request("http://10.0.0.5/"),
+                                   reason="forbidden_address", detail="private")
+    store.close_spider()
+    with PageStore(store_path(tmp_path)) as db:
+        assert db.page_count() == 1
+        assert db.drop_counts() == {"timeout": 1, "forbidden_address": 1}
+        assert db.get_meta("spider_params")["keywords"] == ["esim", "续费"]
+        (page,) = db.iter_pages(with_html=True)
+        assert page.html and page.keywords
+        assert ("handle", "telegram:demo_handle") in {(k, lab) for _, k, lab in db.iter_page_artifacts()}
+    assert crawler.stats.get_value("cobweb/dropped/timeout") == 1
+
+
+def test_store_without_html(tmp_path):
+    crawler, spider = make_spider({"COBWEB_STORE_HTML": False}, run_dir=str(tmp_path))
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    store.process_item(PageRecord("http://a.example/", html="<p>esim</p>"))
+    store.close_spider()
+    with PageStore(store_path(tmp_path)) as db:
+        assert next(db.iter_pages(with_html=True)).html is None
+
+
+def test_proxy_middleware():
+    with pytest.raises(NotConfigured):
+        ProxyMiddleware.from_crawler(get_crawler(settings_dict={"COBWEB_PROXY": ""}))
+    mw = ProxyMiddleware.from_crawler(get_crawler(settings_dict={"COBWEB_PROXY": "http://127.0.0.1:9"}))
+    own = Request("http://a.example/", meta={"proxy": "http://127.0.0.1:7"})
+    plain = Request("http://a.example/")
+    mw.process_request(own)
+    mw.process_request(plain)
+    assert own.meta["proxy"] == "http://127.0.0.1:7" and plain.meta["proxy"] == "http://127.0.0.1:9"
+
+
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_quiet_off_a_terminal():
+    crawler = get_crawler()
+    quiet = Progress(crawler, stream=io.StringIO())
+    quiet.spider_opened()
+    quiet.spider_closed()
+    assert quiet.stream.getvalue() == ""
+    live = Progress(crawler, stream=_Tty())
+    crawler.stats.set_value("response_received_count", 3)
+    live.update()
+    assert live.stream.getvalue().startswith("\rfetched 3  hits 0")
+    with pytest.raises(NotConfigured):
+        Progress.from_crawler(get_crawler(settings_dict={"COBWEB_PROGRESS_ENABLED": False}))
+
+
+def test_progress_line_counts_drops():
+    line = progress_line({"response_received_count": 10, "cobweb/pages_stored": 2,
+                          "cobweb/frontier/queued": 5, "cobweb/dropped/timeout": 1}, 2.0)
+    assert line == "fetched 10  hits 2  queued 5  errors 1  5.0 pages/s"
