@@ -141,7 +141,7 @@ def strong_groups(table: PageTable, evidence: Evidence, *, site_local_share: flo
         firsts = order[np.r_[True, arts_o[1:] != arts_o[:-1]]]
         best_count[arts[firsts]] = counts[firsts]
         best_comp[arts[firsts]] = key[firsts] % n_comp
-    join = best_count >= site_local_share * np.maximum(total, 1)
+    join = best_count > site_local_share * np.maximum(total, 1)
     join &= best_count > 0
     alone = best_count == 0
     take = alone[pa] | (join[pa] & (~multi | (pc == best_comp[pa])))

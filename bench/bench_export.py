@@ -58,6 +58,24 @@ def build_run(run_dir: Path, nodes: int) -> tuple[int, int]:
     return pages, pages * 3
 
 
+def _child_peak_rss(code: str) -> tuple[float, float]:
+    """Run ``code`` in a child Python; its wall seconds and peak RSS in MiB (it prints ru_maxrss)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    return wall, int(proc.stderr.split()[-1]) / 1024  # KiB on Linux
+
+
+def import_baseline() -> float:
+    """Peak RSS (MiB) of a child that only imports the ``cobweb`` CLI."""
+    return _child_peak_rss(
+        "import resource, sys; from crawler.cli.main import main;"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )[1]
+
+
 def export(run_dir: Path, out: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of ``cobweb export --format gexf`` in a child process."""
     code = (
@@ -66,13 +84,7 @@ def export(run_dir: Path, out: Path) -> tuple[float, float]:
         " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr);"
         " sys.exit(rc)"
     )
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr)
-    # the child's own peak resident set, in KiB on Linux
-    return wall, int(proc.stderr.split()[-1]) / 1024
+    return _child_peak_rss(code)
 
 
 def main() -> None:
@@ -81,6 +93,7 @@ def main() -> None:
                         help="graph sizes to measure (default: 100000 and 1000000)")
     args = parser.parse_args()
     sizes = args.nodes or [100_000, 1_000_000]
+    print(f"peak RSS of a process that only imports the cobweb CLI: {import_baseline():.0f} MiB")
     print(f"{'nodes':>9} {'pages':>9} {'edges':>9} {'build s':>8} {'export s':>9}"
           f" {'peak RSS MiB':>12} {'GEXF MiB':>9}")
     for nodes in sizes:
@@ -94,7 +107,7 @@ def main() -> None:
             size = out.stat().st_size / 2**20
             print(f"{nodes:>9} {pages:>9} {edges:>9} {build:>8.1f} {wall:>9.1f} {rss:>12.0f}"
                   f" {size:>9.0f}", flush=True)
-    print("peak RSS: ru_maxrss of the export process alone")
+    print("peak RSS: ru_maxrss of the export process (imports included)")
 
 
 if __name__ == "__main__":

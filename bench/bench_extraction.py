@@ -1,8 +1,10 @@
 """Extraction throughput: the full extractor against lxml parsing alone, in one run.
 
-Generates a few MB of synthetic spam-style pages (Chinese how-to articles with
-contact lines, images, tracking scripts, navigation; some GBK-encoded, some
-with obfuscated or hidden contacts), then measures MB/s of HTML bytes through
+Generates a few MB of synthetic spam-style pages: Chinese how-to articles with
+contact lines (some obfuscated or hidden), images and tracking scripts, inside a
+blog theme like the hijacked sites these campaigns post on (head with meta
+tags, inline CSS and JSON-LD, navigation, sidebar, tag cloud, footer; 40-60 KB
+a page), a quarter of them GBK-encoded. Then it measures MB/s of HTML bytes through
 
 * lxml alone: ``lxml.html.fromstring(body)``
 * the full extractor: ``decode_html`` + ``parse_page`` + ``extract_artifacts``
@@ -67,10 +69,32 @@ TRACKERS = [
 HANDLES = ["esim_helper", "leb_service", "kaban8899", "sim_master01", "roam_desk"]
 
 
+THEME_CSS = "".join(
+    f".site-{n} .entry-{k}{{margin:{n}px {k}px;padding:{k}px;color:#{n * 7 % 10}{k}{k}{n % 10}a0;"
+    f"font-size:{12 + k % 6}px;line-height:1.{k % 9}}}"
+    for n in range(12) for k in range(14)
+)
+JSON_LD = (
+    '{{"@context":"https://schema.org","@type":"Article","headline":"{title}",'
+    '"datePublished":"2025-0{m}-1{d}T08:00:00+08:00","author":{{"@type":"Person","name":"小编{d}"}},'
+    '"publisher":{{"@type":"Organization","name":"{site}","logo":{{"@type":"ImageObject",'
+    '"url":"http://{site}/wp-content/uploads/logo.png"}}}},"mainEntityOfPage":"http://{site}/p/{i}.html"}}'
+)
+THEME_JS = (
+    "(function(){var nav=document.querySelector('.menu-toggle');if(nav){nav.addEventListener('click',"
+    "function(){document.body.classList.toggle('menu-open');});}var imgs=document.querySelectorAll('img[data-src]');"
+    "for(var i=0;i<imgs.length;i++){imgs[i].src=imgs[i].getAttribute('data-src');}"
+    "window.addEventListener('scroll',function(){var t=document.getElementById('back-top');"
+    "if(t){t.style.display=window.scrollY>400?'block':'none';}});})();"
+)
+
+
 def _page(rng: random.Random, i: int) -> tuple[bytes, str, str]:
+    """One page of a blog theme carrying a spam article (40-60 KB, like real ones)."""
     topic = rng.choice(TOPICS)
     handle = rng.choice(HANDLES)
     site = f"site{i % 40}.example"
+    title = f"{topic}怎么续费？轻松搞定全流程"
     fill = {
         "h": handle,
         "w": f"wx_{handle[:6]}{rng.randint(10, 99)}",
@@ -81,31 +105,51 @@ def _page(rng: random.Random, i: int) -> tuple[bytes, str, str]:
         "a": str(rng.randint(10**15, 10**16 - 1)),
     }
     parts = [
-        "<!DOCTYPE html><html><head><meta charset=\"{cs}\">",
-        f"<title>{topic}怎么续费？轻松搞定全流程</title>",
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="{cs}">',
+        f"<title>{title} - {site}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="stylesheet" href="/static/style.css">',
-        "<style>.hide{display:none} body{font-family:sans-serif} @media (max-width:600px){.nav{display:block}}</style>",
+        f'<meta name="description" content="{topic}续费教程，详细步骤与常见问题">',
+        f'<meta name="keywords" content="{topic},续费,充值,教程">',
+        f'<meta property="og:title" content="{title}"><meta property="og:type" content="article">',
+        f'<meta property="og:url" content="http://{site}/p/{i}.html"><meta name="generator" content="WordPress 6.4">',
+        f'<link rel="canonical" href="http://{site}/p/{i}.html">',
     ]
+    parts += [f'<link rel="stylesheet" href="/wp-content/themes/blog/css/{n}.css?ver=6.{n}" media="all">' for n in range(6)]
+    parts.append(f"<style>{THEME_CSS}.hide{{display:none}} @media (max-width:600px){{.nav{{display:block}}}}</style>")
+    parts.append('<script type="application/ld+json">' + JSON_LD.format(title=title, site=site, i=i, m=1 + i % 9, d=i % 10) + "</script>")
     parts += [t.format(**fill) for t in rng.sample(TRACKERS, 2)]
-    parts.append('</head><body><div class="nav"><ul>')
-    for n in range(12):
-        parts.append(f'<li><a href="/cat/{n}.html">栏目{n}</a></li>')
-    parts.append("</ul></div><article>")
-    parts.append(f"<h1>{topic}怎么续费？</h1>")
-    parts.append(f'<p><img src="https://i.postimg.cc/{i % 7}Xy/{topic[:2]}-{i}.png" alt="{topic}"></p>')
-    for _ in range(rng.randint(6, 12)):
+    parts.append('</head><body class="post-template-default single single-post"><div id="page" class="site">')
+    parts.append('<header class="site-header"><div class="site-branding">'
+                 f'<a href="/" rel="home"><img src="/wp-content/uploads/logo.png" alt="{site}" width="180" height="40"></a>'
+                 '</div><nav class="main-navigation"><button class="menu-toggle">菜单</button><ul class="menu">')
+    for n in range(24):
+        parts.append(f'<li class="menu-item menu-item-{n}"><a href="/category/{n}/">栏目{n}</a></li>')
+    parts.append('</ul></nav></header><div class="site-content"><main class="content-area"><article class="post">')
+    parts.append(f'<header class="entry-header"><h1 class="entry-title">{title}</h1>'
+                 f'<div class="entry-meta"><span class="posted-on">2025-0{1 + i % 9}-1{i % 10}</span> '
+                 f'<span class="byline"><a href="/author/{i % 5}/">小编</a></span></div></header>'
+                 '<div class="entry-content">')
+    parts.append(f'<p><img class="aligncenter" src="https://i.postimg.cc/{i % 7}Xy/{topic[:2]}-{i}.png" alt="{topic}"></p>')
+    for _ in range(rng.randint(14, 22)):
         parts.append(f"<h3>{rng.choice(HEADINGS)}</h3>")
-        para = rng.choice(OPENERS).format(t=topic) + "。" + "".join(rng.choices(SENTENCES, k=rng.randint(5, 12)))
+        para = rng.choice(OPENERS).format(t=topic) + "。" + "".join(rng.choices(SENTENCES, k=rng.randint(6, 12)))
         parts.append(f"<p>{para}</p>")
     for tpl in rng.sample(CONTACTS, 3):
         parts.append(tpl.format(**fill))
     parts.append(f'<p style="background:url(//img{i % 5}.cdn.example/bg.jpg)"><img data-src="/up/{i}.jpg" '
                  f'srcset="/up/{i}-2x.jpg 2x"></p>')
-    parts.append("</article><footer><ul>")
+    parts.append('</div><footer class="entry-footer"><span class="tags-links">')
+    parts += [f'<a href="/tag/t{n}/" rel="tag">标签{n}</a>' for n in range(8)]
+    parts.append('</span></footer></article></main><aside class="widget-area"><section class="widget"><h2>最新文章</h2><ul>')
+    for n in range(15):
+        parts.append(f'<li><a href="/p/{(i + n * 7) % 500}.html">{rng.choice(TOPICS)}常见问题解答第{n}期</a></li>')
+    parts.append('</ul></section><section class="widget"><h2>标签</h2><div class="tagcloud">')
+    parts += [f'<a href="/tag/t{n}/" class="tag-cloud-link tag-link-{n}" style="font-size:{8 + n % 14}pt">标签{n}</a>' for n in range(30)]
+    parts.append('</div></section></aside></div><footer class="site-footer"><ul>')
     for n in range(8):
         parts.append(f'<li><a href="https://friend{n}.example/?from={site}">友情链接{n}</a></li>')
-    parts.append('</ul><p>© 2025 版权所有</p></footer></body></html>')
+    parts.append(f'</ul><p>© 2025 {site} 版权所有</p><a id="back-top" href="#page">返回顶部</a></footer></div>')
+    parts.append(f"<script>{THEME_JS}</script></body></html>")
     gbk = i % 4 == 0
     charset = "gbk" if gbk else "utf-8"
     html = "".join(parts).replace("{cs}", charset)

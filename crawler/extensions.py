@@ -5,7 +5,8 @@ seconds while the crawl runs, when stderr is a terminal::
 
     fetched 1204  hits 87  queued 3311  errors 12  41.3 pages/s
 
-Counts come from the crawl's stats: ``response_received_count`` (fetched),
+Counts come from the crawl's stats: ``response_received_count`` less
+robots.txt responses (fetched),
 ``cobweb/pages_stored`` (hits), ``cobweb/frontier/queued`` and
 ``cobweb/dropped/<reason>`` (errors). The final summary is built by
 :func:`crawler.runner.summarize` from the same stats.
@@ -24,7 +25,16 @@ from scrapy.utils.asyncio import create_looping_call
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["Progress", "progress_line", "dropped_total"]
+__all__ = ["Progress", "progress_line", "dropped_total", "pages_fetched"]
+
+
+def pages_fetched(stats: dict[str, Any]) -> int:
+    """Responses received, robots.txt files aside.
+
+    >>> pages_fetched({"response_received_count": 12, "robotstxt/response_count": 2})
+    10
+    """
+    return int(stats.get("response_received_count", 0)) - int(stats.get("robotstxt/response_count", 0))
 
 
 def dropped_total(stats: dict[str, Any]) -> int:
@@ -42,7 +52,7 @@ def progress_line(stats: dict[str, Any], elapsed: float) -> str:
     >>> progress_line({"response_received_count": 50, "cobweb/pages_stored": 7}, 10.0)
     'fetched 50  hits 7  queued 0  errors 0  5.0 pages/s'
     """
-    fetched = int(stats.get("response_received_count", 0))
+    fetched = pages_fetched(stats)
     rate = fetched / elapsed if elapsed > 0 else 0.0
     return (f"fetched {fetched}  hits {int(stats.get('cobweb/pages_stored', 0))}"
             f"  queued {int(stats.get('cobweb/frontier/queued', 0))}"

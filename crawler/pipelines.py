@@ -37,17 +37,22 @@ def _utc_now() -> str:
 class ExtractionPipeline:
     """Extract the artifacts (handles, images, domains, ...) of each page."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, crawler: Crawler, enabled: bool = True) -> None:
         if not enabled:
             raise NotConfigured("COBWEB_EXTRACTION_ENABLED is off")
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        return cls(crawler.settings.getbool("COBWEB_EXTRACTION_ENABLED", True))
+        return cls(crawler, crawler.settings.getbool("COBWEB_EXTRACTION_ENABLED", True))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageRecord) and item.html:
-            parsed = parse_page(item.html, item.url)
+            # the spider's own parse of the page, when it kept it (no second parse)
+            take = getattr(self.crawler.spider, "take_parsed", None)
+            parsed = take(item.url) if take is not None else None
+            if parsed is None:
+                parsed = parse_page(item.html, item.url)
             item.artifacts = extract_artifacts(item.html, item.url, parsed=parsed,
                                                redirect_chain=item.redirect_chain)
         return item

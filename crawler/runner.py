@@ -19,7 +19,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.extensions import dropped_total
+from crawler.extensions import dropped_total, pages_fetched
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
@@ -61,7 +61,7 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
     return {
         "run_dir": str(run_dir),
         "finish_reason": stats.get("finish_reason", ""),
-        "fetched": int(stats.get("response_received_count", 0)),
+        "fetched": pages_fetched(dict(stats)),
         "hits": int(stats.get("cobweb/pages_stored", 0)),
         "pages_in_store": pages_total,
         "queued": int(stats.get("cobweb/frontier/queued", 0)),
@@ -101,8 +101,11 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
             raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
         with PageStore(store_path(run_dir)) as store:
             params = store.get_meta("crawl_params")
+            if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
+                params = store.get_meta("spider_params")
         if not isinstance(params, dict):
             raise ValueError(f"{run_dir} has no stored crawl parameters to resume from")
+        params = {"proxy": None, "allow_private": False, "user_agent": None, **params}
         params["run_dir"] = str(run_dir)
         if proxy:
             params["proxy"] = proxy
@@ -112,12 +115,39 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     with PageStore.open_run(run_dir) as store:
         store.set_meta("crawl_params", params)
 
-    overrides = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
-    process = CrawlerProcess(crawl_settings(params, overrides))
-    # Scrapy sets its loggers to DEBUG; the caller's logging config decides what shows.
-    logging.getLogger("scrapy").setLevel(logging.getLogger().getEffectiveLevel())
-    crawler = process.create_crawler(KeywordsSpider)
-    process.crawl(crawler, urls=params["seeds"], keywords=params["keywords"],
-                  depth=params["depth"], max_pages=params["max_pages"], run_dir=str(run_dir))
-    process.start()
+    # Scrapy's loggers are set to DEBUG when the process starts; the caller's
+    # logging configuration (the root logger's level) decides what shows.
+    quiet = _ScrapyBelow(logging.getLogger().getEffectiveLevel())
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(quiet)
+    try:
+        overrides = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
+        process = CrawlerProcess(crawl_settings(params, overrides))
+        logging.getLogger("scrapy").setLevel(quiet.level)
+        crawler = process.create_crawler(KeywordsSpider)
+        process.crawl(crawler, urls=params["seeds"], keywords=params["keywords"],
+                      depth=params["depth"], max_pages=params["max_pages"], run_dir=str(run_dir))
+        process.start()
+    finally:
+        for handler in handlers:
+            handler.removeFilter(quiet)
     return summarize(crawler.stats.get_stats(), run_dir)
+
+
+class _ScrapyBelow(logging.Filter):
+    """Drop Scrapy's records below ``level``.
+
+    >>> f = _ScrapyBelow(logging.WARNING)
+    >>> f.filter(logging.makeLogRecord({"name": "scrapy.core", "levelno": logging.INFO}))
+    False
+    >>> f.filter(logging.makeLogRecord({"name": "crawler.x", "levelno": logging.INFO}))
+    True
+    """
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level or not record.name.startswith("scrapy")

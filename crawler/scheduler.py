@@ -52,7 +52,10 @@ FRONTIER_KEY = "cobweb_frontier_url"
 _CALLBACK = "cobweb_callback"
 _ERRBACK = "cobweb_errback"
 #: Meta set by the downloader for one attempt; never carried over.
-_TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth"})
+_TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer"})
+_PLAIN = (str, int, float, bool, type(None))
+#: Canonical URLs remembered as known to the frontier, to spare a lookup per link.
+_KNOWN_MAX = 200_000
 
 
 def _jsonable(value: Any) -> bool:
@@ -86,6 +89,7 @@ class FrontierScheduler(BaseScheduler):
         self._started = 0  # entries handed out, this run and earlier ones
         self._ready: deque[FrontierEntry] = deque()
         self._buffer: dict[str, FrontierEntry] = {}
+        self._known: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -148,7 +152,11 @@ class FrontierScheduler(BaseScheduler):
             self.stats.inc_value("cobweb/frontier/requeued")
             self._set_stats()
             return True
-        fresh = key not in self._buffer and not self._frontier.seen(key)
+        fresh = (key not in self._known and key not in self._buffer
+                 and not self._frontier.seen(key))
+        if len(self._known) >= _KNOWN_MAX:
+            self._known.clear()
+        self._known.add(key)
         if fresh:
             self._buffer[key] = entry
             self.stats.inc_value("scheduler/enqueued")
@@ -188,13 +196,13 @@ class FrontierScheduler(BaseScheduler):
 
     def _entry(self, key: str, request: Request) -> FrontierEntry:
         meta = {k: v for k, v in request.meta.items() if k not in _TRANSIENT_META}
-        if not _jsonable(meta):
+        if not all(isinstance(v, _PLAIN) for v in meta.values()) and not _jsonable(meta):
             meta = {k: v for k, v in meta.items() if _jsonable(v)}
         spider = self.spider
         for name, func in ((_CALLBACK, request.callback), (_ERRBACK, request.errback)):
             if func is not None and getattr(func, "__self__", None) is spider:
                 meta[name] = func.__name__
-        referer = request.headers.get(b"Referer", b"").decode("latin-1")
+        referer = request.meta.get("referer") or request.headers.get(b"Referer", b"").decode("latin-1")
         return FrontierEntry(key, int(request.meta.get("depth", 0)), referer, meta)
 
     def _request(self, entry: FrontierEntry) -> Request:
@@ -203,11 +211,12 @@ class FrontierScheduler(BaseScheduler):
         errback = meta.pop(_ERRBACK, None)
         meta[FRONTIER_KEY] = entry.url
         meta["depth"] = entry.depth
+        if entry.referer:
+            meta["referer"] = entry.referer
         return Request(
             entry.url,
             callback=getattr(self.spider, callback) if callback else None,
             errback=getattr(self.spider, errback) if errback else None,
-            headers={"Referer": entry.referer} if entry.referer else None,
             meta=meta,
         )
 
@@ -223,7 +232,8 @@ class FrontierScheduler(BaseScheduler):
         self._frontier.done([key])
 
     def _set_stats(self) -> None:
-        self.stats.set_value("cobweb/frontier/queued", self._frontier.pending() + len(self._buffer))
+        queued = self._frontier.pending() + len(self._buffer) + len(self._ready)
+        self.stats.set_value("cobweb/frontier/queued", queued)
 
     # -- signal handlers -----------------------------------------------------
 

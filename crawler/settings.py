@@ -9,7 +9,7 @@ replaces another's entries.
 BOT_NAME = "cobweb"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-USER_AGENT = "Cobweb/0.1 (+https://github.com/cobweb-osint/cobweb; campaign research crawler)"
+USER_AGENT = "Cobweb/0.1 (campaign research crawler)"
 
 # The durable frontier: the scheduler keeps every request in a frontier class
 # named here (SQLite tables in RUN_DIR/crawl.sqlite), so `cobweb crawl
@@ -26,6 +26,8 @@ COBWEB_FRONTIER_BATCH = 64
 COBWEB_FOLLOW_NONMATCHING = True
 # Keep each matching page's HTML in the store (analysis re-extracts from it).
 COBWEB_STORE_HTML = True
+# Extract artifacts while crawling (off: pages are stored without artifacts).
+COBWEB_EXTRACTION_ENABLED = True
 
 # The cookies middleware builds a default tldextract.TLDExtract that tries to
 # download the Public Suffix List on first use (our rule: never fetch it). A
@@ -37,8 +39,19 @@ COOKIES_ENABLED = False
 COBWEB_PROXY = ""
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.proxy.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
+    # The crawl follows links across sites by design (no allowed_domains), so
+    # the offsite check only costs time on every request.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
-SPIDER_MIDDLEWARES: dict[str, int] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+# No Referer header: a hostile site learns nothing about the crawl path. The
+# frontier still records each URL's referring page (docs/frontier.md).
+REFERRER_POLICY = "no-referrer"
+# The run directory of `scrapy crawl keywords` without `-a run_dir=...`
+# (`cobweb crawl -o` sets it; empty: ./crawl-run).
+COBWEB_RUN_DIR = ""
+# Artifacts, then the store (pages, and drops: StorePipeline records every
+# crawler.signals.request_rejected and failed fetch in the drops table).
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
@@ -51,7 +64,9 @@ COBWEB_PROGRESS_ENABLED = True
 COBWEB_PROGRESS_INTERVAL = 1.0
 
 CONCURRENT_REQUESTS = 32
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# Items (pages) in parallel per response. The pipelines are synchronous, and
+# Scrapy starts this many asyncio tasks for every response: 100 is waste.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_TIMEOUT = 30
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
@@ -98,7 +113,7 @@ COBWEB_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each n
 COBWEB_RETRY_BACKOFF_MAX = 30.0
 
 DOWNLOADER_MIDDLEWARES.update({
-    "crawler.middlewares.safety.SafeTargetMiddleware": 40,  # before Offsite (50) and robots.txt (100)
+    "crawler.middlewares.safety.SafeTargetMiddleware": 40,  # first: before robots.txt (100)
     "crawler.middlewares.limits.LimitsMiddleware": 60,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.politeness.RobotsTxtRecorder": 100,

@@ -31,6 +31,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,19 @@ _PAGE_COLUMNS = (
     "url, requested_url, redirect_chain, status, fetched_at, domain, title,"
     " keywords, text, out_links, images, html, origin"
 )
+
+
+@lru_cache(maxsize=1 << 16)
+def _netloc_domain(netloc: str) -> str:
+    return registered_domain("//" + netloc)
+
+
+def _url_domain(url: str) -> str:
+    """``registered_domain(url)``, cached by the URL's network location."""
+    parts = url.split("/", 3)
+    if len(parts) >= 3 and parts[0].endswith(":") and parts[1] == "":
+        return _netloc_domain(parts[2])
+    return registered_domain(url)
 
 
 def store_path(run_dir: str | Path) -> Path:
@@ -375,6 +389,7 @@ class PageStore:
             fill_times: list[tuple[str, int]] = []
             new_arts: list[tuple[int, str, str]] = []
             pairs: list[tuple[int, int, str, float, int]] = []
+            plain: list[tuple[int, int]] = []  # source "import", confidence 1, not hidden
             batch = list(rows)
             urls = [r[0] for r in batch]
             existing: dict[str, int] = {}
@@ -392,7 +407,7 @@ class PageStore:
                     next_page += 1
                     page_id = existing[url] = next_page
                     new_pages.append(
-                        (page_id, url, url, fetched_at, registered_domain(url), "import")
+                        (page_id, url, url, fetched_at, _url_domain(url), "import")
                     )
                 elif fetched_at:
                     fill_times.append((fetched_at, page_id))
@@ -403,7 +418,10 @@ class PageStore:
                         next_art += 1
                         art_id = known[key] = next_art
                         new_arts.append((art_id, kind, label))
-                    pairs.append((page_id, art_id, source, confidence, int(hidden)))
+                    if source == "import" and confidence == 1.0 and not hidden:
+                        plain.append((page_id, art_id))
+                    else:
+                        pairs.append((page_id, art_id, source, confidence, int(hidden)))
             cur.executemany(
                 "INSERT INTO pages (id, url, requested_url, fetched_at, domain, origin)"
                 " VALUES (?,?,?,?,?,?)",
@@ -422,12 +440,20 @@ class PageStore:
                 " hidden = MIN(page_artifacts.hidden, excluded.hidden)",
                 pairs,
             )
+            cur.executemany(
+                "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
+                " VALUES (?, ?, 'import', 1.0, 0) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
+                " source = CASE WHEN page_artifacts.confidence < 1.0"
+                "   THEN 'import' ELSE page_artifacts.source END,"
+                " confidence = 1.0, hidden = 0",
+                plain,
+            )
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
-        return len(new_pages), len(pairs)
+        return len(new_pages), len(pairs) + len(plain)
 
     def page_sites(self) -> tuple[np.ndarray, list[str]]:
         """Page ids (ascending, int64) and the registered domain of each, as a list."""
@@ -438,42 +464,58 @@ class PageStore:
             domains.append(dom)
         return np.asarray(ids, dtype=np.int64), domains
 
+    def _int_list(self, sql: str, params: tuple = ()) -> np.ndarray:
+        """The integers of a one-row ``group_concat(..., ',')`` query, as int64."""
+        (text,) = self.conn.execute(sql, params).fetchone()
+        if not text:
+            return np.zeros(0, dtype=np.int64)
+        return np.fromstring(text, dtype=np.int64, sep=",")
+
     def artifact_kind_codes(self, kinds: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Artifact ids (ascending) and each one's index in ``kinds`` (-1 if absent)."""
-        case = " ".join(f"WHEN ? THEN {i}" for i in range(len(kinds)))
-        n = int(self.conn.execute("SELECT COUNT(*) FROM artifacts").fetchone()[0])
-        flat = np.fromiter(
-            (v for row in self.conn.execute(
-                f"SELECT id, CASE kind {case} ELSE -1 END FROM artifacts ORDER BY id", kinds)
-             for v in row),
-            dtype=np.int64,
-            count=2 * n,
-        )
-        return flat[0::2].copy(), flat[1::2].copy()
+        ids = [self._int_list("SELECT group_concat(id, ',') FROM artifacts WHERE kind = ?", (k,))
+               for k in kinds]
+        known = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        codes = np.concatenate([np.full(a.size, i, dtype=np.int64) for i, a in enumerate(ids)]) \
+            if ids else np.zeros(0, dtype=np.int64)
+        other = self._int_list(
+            "SELECT group_concat(id, ',') FROM artifacts WHERE kind NOT IN (%s)"
+            % ",".join("?" * len(kinds)), tuple(kinds))
+        all_ids = np.concatenate([known, other])
+        all_codes = np.concatenate([codes, np.full(other.size, -1, dtype=np.int64)])
+        order = np.argsort(all_ids, kind="stable")
+        return all_ids[order], all_codes[order]
 
     def pair_details_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every page-artifact pair as arrays ``(page_ids, artifact_ids, confidence, in_text)``.
 
         ``in_text`` is true where the artifact was only found in page text
-        (source ``"text"``). Ordered by page id, then artifact id.
+        (source ``"text"``). Ordered by page id, then artifact id. Read through
+        ``group_concat`` in page-id ranges: about 0.5 s per million pairs.
         """
-        n = int(self.conn.execute("SELECT COUNT(*) FROM page_artifacts").fetchone()[0])
-        flat = np.fromiter(
-            (v for row in self.conn.execute(
-                "SELECT (page_id << 32) | artifact_id,"
-                " CAST(ROUND(confidence * 1000) AS INTEGER) * 2 + (source = 'text')"
-                " FROM page_artifacts")
-             for v in row),
-            dtype=np.int64,
-            count=2 * n,
-        )
-        key, code = flat[0::2], flat[1::2]
-        return (
-            (key >> 32).astype(np.int64),
-            (key & 0xFFFFFFFF).astype(np.int64),
-            ((code >> 1) / 1000.0).astype(np.float32),
-            (code & 1).astype(bool),
-        )
+        top = self.conn.execute("SELECT COALESCE(MAX(page_id), 0) FROM page_artifacts").fetchone()[0]
+        step = 50_000
+        parts = [
+            self._int_list(
+                "SELECT group_concat((page_id << 32) | artifact_id, ',') FROM page_artifacts"
+                " WHERE page_id >= ? AND page_id < ?", (lo, lo + step))
+            for lo in range(0, int(top) + 1, step)
+        ]
+        key = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        if key.size > 1 and (key[1:] < key[:-1]).any():  # SQLite does not promise the order
+            key.sort()
+        conf = np.ones(key.size, dtype=np.float32)
+        in_text = np.zeros(key.size, dtype=bool)
+        rows = self.conn.execute(
+            "SELECT (page_id << 32) | artifact_id, confidence, source = 'text' FROM page_artifacts"
+            " WHERE confidence != 1.0 OR source = 'text'"
+        ).fetchall()
+        if rows:
+            special = np.array([r[0] for r in rows], dtype=np.int64)
+            pos = np.searchsorted(key, special)
+            conf[pos] = np.array([r[1] for r in rows], dtype=np.float32)
+            in_text[pos] = np.array([bool(r[2]) for r in rows])
+        return key >> 32, key & 0xFFFFFFFF, conf, in_text
 
     def artifact_labels(self, artifact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """``{artifact_id: (kind, label)}`` for the given ids."""

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["canonical_url", "is_http_url", "SESSION_PARAMS", "AMBIGUOUS_SESSION_PARAMS"]
+__all__ = ["canonical_url", "is_http_url", "same_page", "SESSION_PARAMS", "AMBIGUOUS_SESSION_PARAMS"]
 
 #: Query parameters that never change what a page says: session ids and tracking tags.
 SESSION_PARAMS = re.compile(
@@ -105,3 +105,18 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def same_page(a: str, b: str) -> bool:
+    """Whether two URLs have one canonical form; never raises (unparsable URLs
+    compare as written).
+
+    >>> same_page("http://a.example/x?PHPSESSID=1", "HTTP://A.example:80/x#top")
+    True
+    >>> same_page("http://a.example:99999/", "http://a.example/")
+    False
+    """
+    try:
+        return canonical_url(a) == canonical_url(b)
+    except ValueError:
+        return a == b

@@ -80,11 +80,7 @@ def _declare(cls: str, specs: list[AttrSpec]) -> str:
     parts = [f'    <attributes class="{cls}" mode="static">\n']
     for spec in specs:
         name = attr_escape(one_line(spec.name))
-        parts.append(f'      <attribute id="{name}" title="{name}" type="{spec.type}"')
-        if spec.default is None:
-            parts.append("/>\n")
-        else:
-            parts.append(f"><default>{format_value(spec.default, spec.type)}</default></attribute>\n")
+        parts.append(f'      <attribute id="{name}" title="{name}" type="{spec.type}"/>\n')
     parts.append("    </attributes>\n")
     return "".join(parts)
 
@@ -104,11 +100,12 @@ def _node_xml(node: Node, specs: list[tuple[str, str, str]], dynamic: bool) -> s
     r, g, b, a = node.color
     start = gexf_time(node.start) if dynamic else None
     timed = f' start="{start}"' if start else ""
+    node_id, label = attr_escape(xml_id(node.id)), attr_escape(one_line(node.label))
     return (
-        f'      <node id="{attr_escape(xml_id(node.id))}" label="{attr_escape(one_line(node.label))}"{timed}>'
+        f'      <node id="{node_id}" label="{label}"{timed}>'
         f"{_attvalues(node.attrs, specs)}"
         f'<viz:color r="{int(r)}" g="{int(g)}" b="{int(b)}" a="{min(max(float(a), 0.0), 1.0)}"/>'
-        f'<viz:size value="{max(float(node.size), 0.0)}"/>'
+        f'<viz:size value="{format_value(max(node.size, 0.0), "double")}"/>'
         "</node>\n"
     )
 
@@ -116,9 +113,10 @@ def _node_xml(node: Node, specs: list[tuple[str, str, str]], dynamic: bool) -> s
 def _edge_xml(i: int, edge: Edge, specs: list[tuple[str, str, str]], dynamic: bool) -> str:
     start = gexf_time(edge.start) if dynamic else None
     timed = f' start="{start}"' if start else ""
+    weight = format_value(edge.weight, "double")
     return (
         f'      <edge id="{i}" source="{attr_escape(xml_id(edge.source))}"'
-        f' target="{attr_escape(xml_id(edge.target))}" weight="{float(edge.weight)!r}"{timed}>'
+        f' target="{attr_escape(xml_id(edge.target))}" weight="{weight}"{timed}>'
         f"{_attvalues(edge.attrs, specs)}</edge>\n"
     )
 
@@ -136,9 +134,11 @@ def _write(data: GraphData, out: TextIO) -> None:
         "  </meta>\n"
         f'  <graph defaultedgetype="{edge_type}"{mode}>\n'
     )
-    out.write(_declare("node", data.node_attrs))
+    # a node's id and label are the <node> element's own; Gephi reserves those column names
+    node_attrs = [s for s in data.node_attrs if s.name.lower() not in ("id", "label")]
+    out.write(_declare("node", node_attrs))
     out.write(_declare("edge", data.edge_attrs))
-    node_specs = [(s.name, attr_escape(one_line(s.name)), s.type) for s in data.node_attrs]
+    node_specs = [(s.name, attr_escape(one_line(s.name)), s.type) for s in node_attrs]
     edge_specs = [(s.name, attr_escape(one_line(s.name)), s.type) for s in data.edge_attrs]
     out.write("    <nodes>\n")
     write_batched(out, (_node_xml(n, node_specs, data.dynamic) for n in data.nodes()))

@@ -41,11 +41,10 @@ AttrType = Literal["string", "integer", "long", "double", "boolean"]
 
 @dataclass(frozen=True, slots=True)
 class AttrSpec:
-    """One typed attribute column; ``default`` fills nodes or edges that lack it."""
+    """One typed attribute column."""
 
     name: str
     type: AttrType
-    default: object = None
 
 
 @dataclass(slots=True)

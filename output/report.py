@@ -31,10 +31,11 @@ import networkx as nx
 from analysis.campaigns import page_campaigns
 from crawler.store import PageStore
 from output.campaigns import CampaignsDoc, campaign_list
-from output.style import campaign_palette, hex_color, kind_color, node_size
+from output.graphdata import GraphData
+from output.style import campaign_palette, hex_color, kind_color
 from output.svgplots import Bar, Track, parse_time, size_bars, timeline
-from output.text import one_line, xml_text
-from output.views import campaigns_graph
+from output.text import one_line, xml_id, xml_text
+from output.views import campaigns_graph, campaigns_view
 
 __all__ = ["write_report", "render_report", "graph_bundle", "BUNDLE_NAME", "safe_json"]
 
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 BUNDLE_NAME = "report_graph.min.js"
 #: How many of a campaign's pages, sites and artifacts of one kind the report lists.
 LIST_LIMIT = 200
+#: Components up to this size get the Kamada-Kawai layout, larger ones a spring layout.
+_KK_LIMIT = 400
 #: How many campaigns the plots show.
 PLOT_LIMIT = 30
 
@@ -145,51 +148,52 @@ def _layout(G: nx.Graph) -> dict[Any, tuple[float, float]]:
     if not parts:
         return {}
     columns = math.ceil(math.sqrt(len(parts)))
-    cell = 2.6 * math.sqrt(len(parts[0]))
+    cell = 2.2 * math.sqrt(len(parts[0])) + 2.0
     pos: dict[Any, tuple[float, float]] = {}
     for i, part in enumerate(parts):
         scale = math.sqrt(len(part))
-        sub = nx.spring_layout(G.subgraph(part), seed=0, iterations=80, scale=scale) \
-            if len(part) > 1 else {next(iter(part)): (0.0, 0.0)}
+        if len(part) == 1:
+            sub = {next(iter(part)): (0.0, 0.0)}
+        elif len(part) <= _KK_LIMIT:  # even spacing; O(n^2) memory, so small parts only
+            sub = nx.kamada_kawai_layout(G.subgraph(part), weight=None, scale=scale)
+        else:
+            sub = nx.spring_layout(G.subgraph(part), seed=0, iterations=80, scale=scale)
         ox, oy = (i % columns) * cell, -(i // columns) * cell
         for node, (x, y) in sub.items():
             pos[node] = (float(x) + ox, float(y) + oy)
     return pos
 
 
-def _graph_payload(G: nx.Graph, palette: dict[str, tuple[int, int, int, float]],
+def _graph_payload(data: GraphData, pos: dict[Any, tuple[float, float]],
                    numbers: dict[str, int]) -> dict[str, Any]:
-    """graphology's serialized form of the campaigns graph, laid out.
+    """graphology's serialized form of the ``campaigns`` view, with positions.
 
-    Campaign nodes are labelled with their number in the report (``#1 ...``).
+    Colours and sizes are the view's (as in the GEXF); campaign nodes are
+    labelled with their number in the report (``#1 ...``) and drawn larger.
     """
-    pos = _layout(G)
     nodes = []
-    for node, data in G.nodes(data=True):
-        kind = str(data.get("kind", ""))
-        campaign = str(data.get("campaign", ""))
-        color = palette.get(campaign, kind_color(kind)) if kind in ("campaign", "site") \
-            else kind_color(kind)
-        label = xml_text(data.get("label", node))
+    for n in data.nodes():
+        kind = str(n.attrs.get("kind", ""))
+        label = one_line(n.label)
         if kind == "campaign":
-            label = f"#{numbers.get(campaign, 0)} {label}"
+            label = f"#{numbers.get(str(n.attrs.get('campaign')), 0)} {label}"
         attrs: dict[str, Any] = {
             "label": label,
-            "x": float(pos[node][0]),
-            "y": float(pos[node][1]),
-            "size": node_size(data.get("pages", 1) or 1) * (1.6 if kind == "campaign" else 1.0),
-            "color": hex_color(color),
+            "x": pos[n.id][0],
+            "y": pos[n.id][1],
+            "size": n.size * (1.6 if kind == "campaign" else 1.0),
+            "color": hex_color(n.color),
             "kind": kind,
         }
         for key in ("campaign", "pages", "score", "first_seen", "last_seen"):
-            if data.get(key) not in (None, ""):
-                value = data[key]
+            value = n.attrs.get(key)
+            if value not in (None, ""):
                 attrs[key] = xml_text(value) if isinstance(value, str) else value
-        nodes.append({"key": xml_text(node), "attributes": attrs})
+        nodes.append({"key": xml_id(n.id), "attributes": attrs})
     edges = [
-        {"source": xml_text(u), "target": xml_text(v),
-         "attributes": {"size": 1.0 + min(float(d.get("weight", 1.0)), 4.0) / 2}}
-        for u, v, d in G.edges(data=True)
+        {"source": xml_id(e.source), "target": xml_id(e.target),
+         "attributes": {"size": 1.0 + min(e.weight, 4.0) / 2}}
+        for e in data.edges()
     ]
     return {"attributes": {}, "nodes": nodes, "edges": edges}
 
@@ -352,9 +356,10 @@ def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Co
         )
         digest = base64.b64encode(hashlib.sha256(bundle.encode("utf-8")).digest()).decode()
         script_src = f"'sha256-{digest}'"
+        payload = _graph_payload(campaigns_view(campaigns), _layout(G), numbers)
         scripts = (
-            '<script type="application/json" id="cobweb-graph-data">'
-            f"{safe_json(_graph_payload(G, palette, numbers))}</script>\n<script>{bundle}</script>"
+            f'<script type="application/json" id="cobweb-graph-data">{safe_json(payload)}</script>\n'
+            f"<script>{bundle}</script>"
         )
     ubiquitous = campaigns.get("ubiquitous", []) if isinstance(campaigns.get("ubiquitous"), list) else []
     ubi_rows = "".join(

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 import networkx as nx
 
 from analysis.campaigns import page_campaigns
-from analysis.sites import site_node_id
+from analysis.sites import site_graph, site_node_id
 from crawler.domains import registered_domain
 from crawler.records import STRONG_KINDS, page_node_id
 from crawler.store import PageStore
@@ -29,6 +29,8 @@ from output.style import Color, campaign_palette, kind_color, node_size
 from output.text import one_line
 
 __all__ = [
+    "VIEWS",
+    "view_graph",
     "PAGE_NODE_ATTRS",
     "PAGE_EDGE_ATTRS",
     "pages_view",
@@ -36,6 +38,8 @@ __all__ = [
     "campaigns_graph",
     "campaigns_view",
 ]
+
+VIEWS = ("pages", "sites", "campaigns")
 
 #: Node attributes of the ``pages`` view.
 PAGE_NODE_ATTRS = [
@@ -224,3 +228,14 @@ def campaigns_view(campaigns: CampaignsDoc | None) -> GraphData:
     """:func:`campaigns_graph`, styled for export."""
     return _styled(campaigns_graph(campaigns), campaigns,
                    "Cobweb campaigns: campaigns, their evidence and their sites")
+
+
+def view_graph(view: str, store: PageStore, campaigns: CampaignsDoc | None) -> GraphData:
+    """The graph of one view (one of :data:`VIEWS`) of an open run."""
+    if view == "pages":
+        return pages_view(store, campaigns)
+    if view == "sites":
+        return sites_view(site_graph(store, campaigns), campaigns)
+    if view == "campaigns":
+        return campaigns_view(campaigns)
+    raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")

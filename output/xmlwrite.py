@@ -4,11 +4,14 @@
 'say &quot;hi&quot; &lt;b&gt;&amp;&#9;go'
 >>> format_value(True, "boolean"), format_value(2, "double"), format_value("a\\x00b", "string")
 ('true', '2.0', 'ab')
+>>> format_value(float("nan"), "double"), format_value(float("-inf"), "double")
+('NaN', '-INF')
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -36,7 +39,10 @@ def format_value(value: object, typ: str) -> str:
     if typ == "boolean":
         return "true" if value else "false"
     if typ == "double":
-        return repr(float(value))  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]
+        if math.isfinite(number):
+            return repr(number)
+        return "NaN" if math.isnan(number) else ("INF" if number > 0 else "-INF")
     if typ in ("integer", "long"):
         return str(int(value))  # type: ignore[call-overload]
     return attr_escape(xml_text(value))

@@ -201,3 +201,43 @@ def test_progress_line_counts_drops():
     line = progress_line({"response_received_count": 10, "cobweb/pages_stored": 2,
                           "cobweb/frontier/queued": 5, "cobweb/dropped/timeout": 1}, 2.0)
     assert line == "fetched 10  hits 2  queued 5  errors 1  5.0 pages/s"
+
+
+def test_links_carry_the_referring_page_not_a_header():
+    _, spider = make_spider()
+    out = list(spider.parse(response("http://cats.example/", OFFTOPIC)))
+    assert out[0].meta["referer"] == "http://cats.example/"
+    assert b"Referer" not in out[0].headers
+
+
+def test_extraction_reuses_the_spiders_parse():
+    crawler, spider = make_spider()
+    (record,) = [o for o in spider.parse(response("http://leb.example/a", PAGE))
+                 if isinstance(o, PageRecord)]
+    parsed = spider.take_parsed(record.url)
+    assert parsed is not None and parsed.title == record.title
+    assert spider.take_parsed(record.url) is None  # handed out once
+    # without a kept parse the pipeline parses the HTML itself, with the same result
+    again = ExtractionPipeline.from_crawler(crawler).process_item(
+        PageRecord(record.url, html=record.html))
+    spider._parsed[record.url] = parsed
+    reused = ExtractionPipeline.from_crawler(crawler).process_item(record)
+    assert sorted(reused.artifacts, key=repr) == sorted(again.artifacts, key=repr)
+
+
+def test_kept_parses_are_bounded():
+    _, spider = make_spider()
+    for i in range(200):
+        list(spider.parse(response(f"http://leb.example/{i}", PAGE)))
+    assert len(spider._parsed) == 64
+
+
+def test_crawl_settings_apply_run_parameters():
+    from crawler.runner import crawl_settings
+
+    s = crawl_settings({"run_dir": "runs/x", "proxy": "http://127.0.0.1:8899", "allow_private": True,
+                        "user_agent": "UA/1"}, {"CONCURRENT_REQUESTS": 4})
+    assert s["COBWEB_RUN_DIR"] == "runs/x" and s.getbool("COBWEB_ALLOW_PRIVATE")
+    assert s["USER_AGENT"] == "UA/1" and s.getint("CONCURRENT_REQUESTS") == 4
+    assert not s.getbool("COOKIES_ENABLED")
+    assert s["SCHEDULER"] == "crawler.scheduler.FrontierScheduler"

@@ -142,6 +142,10 @@ def test_scrapy_crawl_from_project_root(served_small_web, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(stored_urls(run)) == sorted(hits)
     assert max(page_fetches(web).values()) == 1
+    # a finished run resumes from the spider's stored arguments and fetches nothing again
+    web.reset_counts()
+    out = finish(cobweb("crawl", "--resume", str(run), "--proxy", proxy.url))
+    assert "0 fetched" in out and not page_fetches(web)
 
 
 # -- kill -9 and resume ---------------------------------------------------------

@@ -284,7 +284,7 @@ def test_comparison_reports_merges_splits_and_benign_pages(demo):
     by_name = {m.name: m for m in cmp.matches}
     assert by_name["esim-telegram"].spread == 2 and not by_name["esim-telegram"].whole
     assert by_name["esim-whatsapp"].mixed_with == ("esim-telegram",)
-    assert cmp.unplanted_in_campaigns == [benign]
+    assert cmp.unplanted_in_core == [benign]
     assert cmp.unreached == {"esim-topup": 6, "usdt-wechat": 17}
     text = format_comparison(cmp)
     assert "SPLIT" in text and "MERGED WITH ESIM-TELEGRAM" in text and not cmp.ok

@@ -156,6 +156,7 @@ def test_robots_txt_is_not_stopped_as_non_html() -> None:
     (DownloadTimeoutError("Getting http://a.example/ took longer than 30 seconds."), "timeout"),
     (DownloadCancelledError("Received 8388609 bytes which is larger than download max size (8388608)"),
      "too_large"),
+    (DownloadCancelledError(""), "too_large"),  # a streamed body crossed DOWNLOAD_MAXSIZE
     (DownloadConnectionRefusedError("refused"), "connection_error"),
     (DownloadCancelledError("cancelled"), "connection_error"),
 ])
@@ -164,6 +165,12 @@ def test_final_download_failures_are_recorded(exc: Exception, reason: str) -> No
     with pytest.raises(RequestRejected):
         mw.process_exception(Request("http://a.example/"), exc)
     assert drops.reasons == [reason]
+
+
+def test_bugs_are_not_disguised_as_connection_errors() -> None:
+    mw, drops = build(LimitsMiddleware)
+    assert mw.process_exception(Request("http://a.example/"), TypeError("a bug")) is None
+    assert drops.items == []
 
 
 def test_refusals_are_not_recorded_twice() -> None:
@@ -245,6 +252,15 @@ def test_redirect_cap_is_recorded() -> None:
     with pytest.raises(RequestRejected):
         mw.process_response(req, redirect(req, "/4"))
     assert drops.reasons == ["too_many_redirects"]
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://files.example/", "gopher://x.example/"])
+def test_redirect_to_another_scheme_is_refused(location: str) -> None:
+    mw, drops = build(RedirectGuardMiddleware)
+    req = Request("http://a.example/go")
+    with pytest.raises(RequestRejected):
+        mw.process_response(req, redirect(req, location))
+    assert drops.reasons == ["forbidden_scheme"]
 
 
 def test_non_redirects_and_dont_redirect_pass() -> None:

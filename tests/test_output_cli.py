@@ -81,19 +81,3 @@ def test_export_of_a_directory_without_a_crawl_fails_plainly(tmp_path, caplog) -
     assert _export(tmp_path, "gexf", tmp_path / "x.gexf") == 2
     assert "no crawl here" in caplog.text
 
-
-def test_export_run_writes_every_format_of_every_view_and_the_report(tmp_path) -> None:
-    from output.run_exports import export_run
-
-    written = export_run(make_run(tmp_path / "run"), tmp_path / "exports")
-    assert set(written) == {f"{v}{e}" for v in ("pages", "sites", "campaigns")
-                            for e in (".gexf", ".graphml", ".json", "-csv")} | {"report.html"}
-    assert all(p.exists() for p in written.values())
-    assert nx.read_gexf(written["sites.gexf"]).number_of_nodes() > 0
-
-
-def test_export_run_without_campaigns_writes_the_pages_view_only(tmp_path) -> None:
-    from output.run_exports import export_run
-
-    written = export_run(make_run(tmp_path / "run", with_campaigns=False), tmp_path / "exports")
-    assert set(written) == {"pages.gexf", "pages.graphml", "pages.json", "pages-csv"}

@@ -62,7 +62,7 @@ def test_dedupes_and_rebuilds_requests(opened):
     assert req.url == "http://a.example/p?a=2&b=1"
     assert req.meta[FRONTIER_KEY] == req.url and req.meta["depth"] == 2
     assert req.callback == spider.parse and req.errback == spider.failed
-    assert req.headers[b"Referer"] == b"http://hub.example/"
+    assert req.meta["referer"] == "http://hub.example/" and b"Referer" not in req.headers
     assert not sched.has_pending_requests()
     assert crawler.stats.get_value("cobweb/frontier/duplicates") == 1
 

@@ -10,7 +10,7 @@ from crawler.store import PageStore, store_path
 from output.campaigns import load_campaigns
 from output.formats import write_graph
 from output.report import write_report
-from output.run_exports import VIEWS, view_graph
+from output.views import VIEWS, view_graph
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,16 @@ another planted campaign or benign pages.
 >>> cmp = compare_campaigns(doc, truth)
 >>> [(m.name, m.found_id, m.recovered, m.planted, m.whole) for m in cmp.matches]
 [('x', 'c-1', 2, 2, True), ('y', 'c-2', 1, 1, True)]
->>> cmp.unplanted_in_campaigns, cmp.ok
+>>> cmp.unplanted_in_core, cmp.ok
 (['http://n/1'], False)
+
+A campaign's ``core`` (when the document has one) is what counts for benign
+pages: a hub page attached at the periphery is reported, not held against it.
+
+>>> doc["campaigns"][1]["core"] = ["http://b/1"]
+>>> cmp = compare_campaigns(doc, truth)
+>>> cmp.unplanted_in_core, cmp.unplanted_attached, cmp.ok
+([], ['http://n/1'], True)
 """
 
 from __future__ import annotations
@@ -47,34 +55,42 @@ class CampaignMatch:
 @dataclass(frozen=True, slots=True)
 class TruthComparison:
     matches: list[CampaignMatch]
-    unplanted_in_campaigns: list[str]  # benign, hub or off-topic pages put in a campaign
+    unplanted_in_core: list[str]  # benign, hub or off-topic pages in a campaign's core
+    unplanted_attached: list[str] = field(default_factory=list)  # ... at its periphery
     extra_campaigns: list[str] = field(default_factory=list)  # found ids with no planted page
     unreached: dict[str, int] = field(default_factory=dict)  # planted pages never crawled
 
     @property
     def ok(self) -> bool:
-        return all(m.whole for m in self.matches) and not self.unplanted_in_campaigns
+        """Every planted campaign whole and separate, no unplanted page in a core."""
+        return all(m.whole for m in self.matches) and not self.unplanted_in_core
 
 
 def compare_campaigns(doc: Mapping[str, Any], truth: Mapping[str, str | None],
-                      crawled: Iterable[str] | None = None) -> TruthComparison:
+                      crawled: Iterable[str] | None = None,
+                      redirect_hops: Iterable[str] = ()) -> TruthComparison:
     """Compare a ``campaigns.json`` document with ``truth`` (page URL -> planted name or None).
 
     With ``crawled`` (the URLs of the run's pages), planted pages the crawl
     never stored are counted in ``unreached`` rather than as misses.
+    ``redirect_hops`` are URLs the crawl passed through on a redirect (a
+    doorway followed to its target): they are not pages, so not counted.
     """
     crawled_set = set(crawled) if crawled is not None else None
+    hops = set(redirect_hops) - (crawled_set or set())
     page_campaign: dict[str, str] = {}
+    core: set[str] = set()
     labels: dict[str, str] = {}
     for camp in doc.get("campaigns", []):
         labels[camp["id"]] = camp.get("label", "")
         for url in camp.get("pages", []):
             page_campaign[url] = camp["id"]
+        core.update(camp.get("core", camp.get("pages", [])))
 
     planted_pages: dict[str, list[str]] = defaultdict(list)
     unreached: Counter[str] = Counter()
     for url, name in truth.items():
-        if name is None:
+        if name is None or url in hops:
             continue
         if crawled_set is not None and url not in crawled_set and url not in page_campaign:
             unreached[name] += 1
@@ -97,7 +113,8 @@ def compare_campaigns(doc: Mapping[str, Any], truth: Mapping[str, str | None],
                                      len(found), mixed))
     unplanted = sorted(u for u in page_campaign if truth.get(u) is None)
     extra = sorted(cid for cid in labels if cid not in by_found)
-    return TruthComparison(matches, unplanted, extra, dict(unreached))
+    return TruthComparison(matches, [u for u in unplanted if u in core],
+                           [u for u in unplanted if u not in core], extra, dict(unreached))
 
 
 def format_comparison(cmp: TruthComparison) -> str:
@@ -119,8 +136,12 @@ def format_comparison(cmp: TruthComparison) -> str:
         rows.append((m.name, found, f"{m.recovered}/{m.planted}", str(m.spread), verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.append(f"benign/off-topic pages put in a campaign: {len(cmp.unplanted_in_campaigns)}")
-    lines.extend(f"  {u}" for u in cmp.unplanted_in_campaigns)
+    lines.append("benign, hub and off-topic pages in a campaign's core: "
+                 f"{len(cmp.unplanted_in_core)}")
+    lines.extend(f"  {u}" for u in cmp.unplanted_in_core)
+    if cmp.unplanted_attached:
+        lines.append("unplanted pages attached at a campaign's periphery (not core): "
+                     + ", ".join(cmp.unplanted_attached))
     if cmp.extra_campaigns:
         lines.append(f"found campaigns with no planted page: {', '.join(cmp.extra_campaigns)}")
     if cmp.unreached:

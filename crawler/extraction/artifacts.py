@@ -1,18 +1,22 @@
 """Run every extractor over a page and merge what they find into artifacts.
 
-Each material is read by the extractors that make sense for it:
+The page's material is joined into two strings, each scanned once per
+extractor: *prose* (visible and hidden text, attribute values) and *code*
+(scripts, link URLs, image URLs). A match's position tells which part it
+came from, hence its ``source`` and ``hidden`` flag, and whether that
+extractor counts there:
 
-========== ==================================================================
-material   extractors
-========== ==================================================================
-links      contact links (t.me, wa.me, line.me, QQ, mailto:, tel:), wallets,
-           out-link domains; meta refresh and JS targets are also redirects
-images     image and image_host
-text       contact links written out, marked mentions, bare ``@word``,
-           e-mails, wallets, image URLs
-attributes as text, plus tracking IDs; links found there count as links
-scripts    contact links, e-mails, tracking IDs (JS redirects come from the parser)
-========== ==================================================================
+=========== ====================================================================
+part        extractors
+=========== ====================================================================
+text        contact links written out (confidence 0.9), marked mentions, bare
+            ``@word``, e-mails, wallets, image URLs
+attributes  as text, with links at 1.0, plus tracking IDs
+scripts     contact links, e-mails, tracking IDs
+links       contact links, ``mailto:``, ``tel:``, wallets, tracking IDs; out-link
+            domains; meta refresh and JS targets are also redirects
+images      image and image_host; tracking IDs (pixels)
+=========== ====================================================================
 
 One artifact per ``(kind, label)``: the most confident provenance wins, and
 an artifact is ``hidden`` only if every sighting was hidden.
@@ -25,19 +29,20 @@ an artifact is ``hidden`` only if every sighting was hidden.
 >>> for a in arts: print(a.kind, a.label, a.source, a.confidence, a.hidden)
 image https://i.postimg.cc/4N/a.png attr 1.0 False
 image_host postimg.cc attr 1.0 False
-handle telegram:esim1088 href 1.0 False
 domain t.me href 1.0 False
+handle telegram:esim1088 href 1.0 False
 handle wechat:leb_card88 text 0.8 True
 redirect http://spam.example/a.html header 1.0 False
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 
 from ..records import Artifact
 from .email import emails, mailto_links
-from .found import LINK, TEXT_LINK, Found
+from .found import LINK, TEXT_LINK, Found, lowered
 from .images import image_artifacts, text_image_urls
 from .line import line_ids, line_links
 from .outlinks import out_link_domains
@@ -53,27 +58,35 @@ from .whatsapp import whatsapp_links
 
 __all__ = ["extract_artifacts"]
 
-_LinkExtractor = Callable[[str, float], Iterator[Found]]
-_TextExtractor = Callable[[str], Iterator[Found]]
+#: Extractors of link forms: (text, confidence, low).
+_LINK_FORMS = (telegram_links, whatsapp_links, line_links, qq_links)
+#: Extractors of identifiers written in prose: (text, low).
+_PROSE = (telegram_mentions, wechat_ids, qq_numbers, line_ids, marked_phones, text_image_urls)
 
-#: Extractors of link forms; they take the confidence to give a match.
-_LINK_FORMS: tuple[_LinkExtractor, ...] = (
-    telegram_links,
-    whatsapp_links,
-    line_links,
-    qq_links,
-)
-#: Extractors of identifiers written in prose.
-_PROSE: tuple[_TextExtractor, ...] = (
-    telegram_mentions,
-    wechat_ids,
-    qq_numbers,
-    line_ids,
-    marked_phones,
-    emails,
-    wallets,
-    text_image_urls,
-)
+_SEPARATOR = "\n\x00\n"  # no pattern crosses it: \s does not match NUL
+
+# Part kinds.
+_TEXT, _ATTR, _SCRIPT, _LINKS, _IMAGES = "text", "attr", "script", "links", "images"
+
+
+class _Joined:
+    """Parts joined into one string; maps a position back to its part."""
+
+    __slots__ = ("text", "low", "starts", "parts")
+
+    def __init__(self, parts: list[tuple[str, str, str, bool]]) -> None:
+        # parts: (content, part kind, artifact source, hidden)
+        self.starts: list[int] = []
+        self.parts = [(kind, source, hidden) for _c, kind, source, hidden in parts]
+        pos = 0
+        for content, *_ in parts:
+            self.starts.append(pos)
+            pos += len(content) + len(_SEPARATOR)
+        self.text = _SEPARATOR.join(p[0] for p in parts)
+        self.low = lowered(self.text)
+
+    def part(self, pos: int) -> tuple[str, str, bool]:
+        return self.parts[bisect_right(self.starts, pos) - 1]
 
 
 class _Merger:
@@ -84,18 +97,36 @@ class _Merger:
     def __init__(self) -> None:
         self.best: dict[tuple[str, str], list] = {}
 
+    def put(self, kind: str, label: str, source: str, confidence: float, hidden: bool) -> None:
+        key = (kind, label)
+        cur = self.best.get(key)
+        if cur is None:
+            self.best[key] = [source, confidence, hidden]
+            return
+        if confidence > cur[1]:
+            cur[0], cur[1] = source, confidence
+        if not hidden:
+            cur[2] = False
+
     def add(self, found: Iterable[Found], source: str, hidden: bool) -> None:
-        best = self.best
-        for kind, label, confidence in found:
-            key = (kind, label)
-            cur = best.get(key)
-            if cur is None:
-                best[key] = [source, confidence, hidden]
+        for f in found:
+            self.put(f.kind, f.label, source, f.confidence, hidden)
+
+    def scanned(
+        self, found: Iterable[Found], joined: _Joined, allowed: frozenset[str], demote: bool = False
+    ) -> None:
+        """Add matches from ``joined`` that come from an ``allowed`` part kind.
+
+        With ``demote``, a link form written in text counts as ``TEXT_LINK``.
+        """
+        for f in found:
+            kind, source, hidden = joined.part(f.pos)
+            if kind not in allowed:
                 continue
-            if confidence > cur[1]:
-                cur[0], cur[1] = source, confidence
-            if not hidden:
-                cur[2] = False
+            conf = f.confidence
+            if demote and kind == _TEXT and conf == LINK:
+                conf = TEXT_LINK
+            self.put(f.kind, f.label, source, conf, hidden)
 
     def artifacts(self) -> list[Artifact]:
         return [
@@ -104,20 +135,12 @@ class _Merger:
         ]
 
 
-def _links_text(urls: list[str], merger: _Merger, source: str, hidden: bool) -> None:
-    text = "\n".join(urls)
-    for extract in _LINK_FORMS:
-        merger.add(extract(text, LINK), source, hidden)
-    merger.add(mailto_links(text), source, hidden)
-    merger.add(tel_links(text), source, hidden)
-    merger.add(wallets(text, LINK), source, hidden)
-
-
-def _prose(text: str, merger: _Merger, source: str, hidden: bool, link_confidence: float) -> None:
-    for extract in _LINK_FORMS:
-        merger.add(extract(text, link_confidence), source, hidden)
-    for extract in _PROSE:
-        merger.add(extract(text), source, hidden)
+_PROSE_KINDS = frozenset({_TEXT, _ATTR})
+_ATTR_ONLY = frozenset({_ATTR})
+_CODE_KINDS = frozenset({_SCRIPT, _LINKS, _IMAGES})
+_LINKS_ONLY = frozenset({_LINKS})
+_SCRIPT_ONLY = frozenset({_SCRIPT})
+_NOT_IMAGES = frozenset({_SCRIPT, _LINKS})
 
 
 def extract_artifacts(
@@ -138,38 +161,66 @@ def extract_artifacts(
         parsed = parse_page(html, url)
     merger = _Merger()
 
-    # References: images first (in page order), then links grouped by provenance.
+    # References: images (in page order), links grouped by provenance, redirects.
     link_groups: dict[tuple[str, bool], list[str]] = {}
+    image_urls: list[str] = []
     redirects: list[tuple[str, str, bool]] = []
     for role, ref_url, source, hidden in parsed.refs:
         if role == "image":
             merger.add(image_artifacts(ref_url), source, hidden)
+            image_urls.append(ref_url)
             continue
         link_groups.setdefault((source, hidden), []).append(ref_url)
         if role != "link":
             redirects.append((ref_url, source, hidden))
     for (source, hidden), urls in link_groups.items():
-        _links_text(urls, merger, source, hidden)
-        merger.add(
-            (Found("domain", d, LINK) for d in out_link_domains(url, urls)), source, hidden
-        )
+        for domain in out_link_domains(url, urls):
+            merger.put("domain", domain, source, LINK, hidden)
 
+    prose_parts = []
+    code_parts = []
     for source, content, hidden in parsed.chunks:
         if not content:
             continue
-        if source == "text":
-            _prose(content, merger, "text", hidden, TEXT_LINK)
-        elif source == "attr":
-            _prose(content, merger, "attr", hidden, LINK)
-            merger.add(tracking_ids(content), "attr", hidden)
+        if source == "text" or source == "attr":
+            prose_parts.append((content, source, source, hidden))
         elif source == "script":
-            for extract in _LINK_FORMS:
-                merger.add(extract(content, LINK), "script", hidden)
-            merger.add(emails(content), "script", hidden)
-            merger.add(tracking_ids(content), "script", hidden)
+            code_parts.append((content, _SCRIPT, "script", hidden))
+    for (source, hidden), urls in link_groups.items():
+        code_parts.append(("\n".join(urls), _LINKS, source, hidden))
+    if image_urls:
+        code_parts.append(("\n".join(image_urls), _IMAGES, "attr", False))
+
+    # Code first, so that a link seen in an href keeps source "href".
+    if code_parts:
+        c = _Joined(code_parts)
+        text, low = c.text, c.low
+        for extract in _LINK_FORMS:
+            merger.scanned(extract(text, LINK, low), c, _NOT_IMAGES)
+        merger.scanned(mailto_links(text, LINK, low), c, _NOT_IMAGES)
+        merger.scanned(tel_links(text, LINK, low), c, _LINKS_ONLY)
+        merger.scanned(emails(text, low), c, _SCRIPT_ONLY)
+        merger.scanned(tracking_ids(text, LINK, low), c, _CODE_KINDS)
+        link_parts = [p for p in code_parts if p[1] == _LINKS]
+        if link_parts:
+            links = _Joined(link_parts)
+            merger.scanned(wallets(links.text, LINK), links, _LINKS_ONLY)
+    if prose_parts:
+        p = _Joined(prose_parts)
+        text, low = p.text, p.low
+        for extract in _LINK_FORMS:
+            merger.scanned(extract(text, LINK, low), p, _PROSE_KINDS, demote=True)
+        for extract in _PROSE:
+            merger.scanned(extract(text, low), p, _PROSE_KINDS)
+        merger.scanned(emails(text, low), p, _PROSE_KINDS)
+        merger.scanned(wallets(text, TEXT_LINK), p, _PROSE_KINDS)
+        attr_parts = [part for part in prose_parts if part[1] == _ATTR]
+        if attr_parts:
+            a = _Joined(attr_parts)
+            merger.scanned(tracking_ids(a.text, LINK, a.low), a, _ATTR_ONLY)
 
     for target, source, hidden in redirects:
-        merger.add((Found("redirect", target, LINK),), source, hidden)
+        merger.put("redirect", target, source, LINK, hidden)
     for target in http_redirect_targets(redirect_chain, url):
-        merger.add((Found("redirect", target, LINK),), "header", False)
+        merger.put("redirect", target, "header", LINK, False)
     return merger.artifacts()

@@ -21,18 +21,19 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from ..domains import EXTRACTOR
-from .found import LINK, MARKED, TEXT_LINK, Found
+from .found import LINK, MARKED, TEXT_LINK, Found, anchored, lowered
 
 __all__ = ["emails", "mailto_links", "is_mail_domain"]
 
-_LOCAL = r"[a-z0-9!#$%&'*+=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+=?^_`{|}~-]+)*"
+# Only the common local-part characters: every one of them is also in the
+# lookbehind, so a match can only start where a run starts (linear time).
+_LOCAL = r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _AT = r"(?:@|\s*(?:\[at\]|\(at\)|\{at\}|\[@\]|\(@\)|<at>)\s*)"
 _DOTS = r"(?:\.|\s*(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\))\s*)"
 _EMAIL_RE = re.compile(
     rf"(?<![a-z0-9._%+-])(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOTS}{_LABEL})+)(?![a-z0-9-]|\.[a-z0-9])",
-    re.I,
-)
+)  # matched against lower-case text
 _DOT_WORDS_RE = re.compile(r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\))\s*", re.I)
 _MAILTO_RE = re.compile(r"mailto:([^?\s\"'<>]+)", re.I)
 
@@ -55,21 +56,26 @@ def _label(local: str, domain: str) -> str | None:
     return f"email:{local.lower()}@{domain}"
 
 
-def emails(text: str) -> Iterator[Found]:
+_ANCHORS = ("@", "[at]", "(at)", "{at}", "<at>")
+
+
+def emails(text: str, low: str | None = None) -> Iterator[Found]:
     """Addresses written in ``text``; obfuscated spellings get a lower confidence."""
-    for m in _EMAIL_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_EMAIL_RE, low, low, _ANCHORS, 66, 200):
         label = _label(m.group("local"), m.group("domain"))
         if label is not None:
             plain = "@" in m.group(0) and "[" not in m.group(0) and "(" not in m.group(0)
-            yield Found("handle", label, TEXT_LINK if plain else MARKED)
+            yield Found("handle", label, TEXT_LINK if plain else MARKED, m.start())
 
 
-def mailto_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def mailto_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Addresses from ``mailto:`` URLs (several may share one URL)."""
-    for m in _MAILTO_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_MAILTO_RE, text, low, ("mailto:",), 0, 2000):
         for address in unquote(m.group(1)).split(","):
             local, at, domain = address.strip().rpartition("@")
             if at and local and re.fullmatch(_LOCAL, local, re.I):
                 label = _label(local, domain)
                 if label is not None:
-                    yield Found("handle", label, confidence)
+                    yield Found("handle", label, confidence, m.start())

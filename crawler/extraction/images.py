@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..domains import registered_domain
-from .found import LINK, TEXT_LINK, Found
+from .found import LINK, TEXT_LINK, Found, anchored, lowered
+from .outlinks import site_of
 
 __all__ = ["image_artifacts", "text_image_urls"]
 
@@ -27,17 +27,16 @@ _TEXT_IMAGE_RE = re.compile(
 )
 
 
-def image_artifacts(url: str, confidence: float = LINK) -> Iterator[Found]:
+def image_artifacts(url: str, confidence: float = LINK, pos: int = -1) -> Iterator[Found]:
     """An ``image`` artifact and its ``image_host``."""
-    yield Found("image", url, confidence)
-    host = registered_domain(url)
+    yield Found("image", url, confidence, pos)
+    host = site_of(url)
     if host:
-        yield Found("image_host", host, confidence)
+        yield Found("image_host", host, confidence, pos)
 
 
-def text_image_urls(text: str) -> Iterator[Found]:
+def text_image_urls(text: str, low: str | None = None) -> Iterator[Found]:
     """Image URLs written in prose (and markdown), with their hosts."""
-    if "http" not in text:
-        return
-    for m in _TEXT_IMAGE_RE.finditer(text):
-        yield from image_artifacts(m.group(0), TEXT_LINK)
+    low = lowered(text) if low is None else low
+    for m in anchored(_TEXT_IMAGE_RE, text, low, ("http",), 0, 1000):
+        yield from image_artifacts(m.group(0), TEXT_LINK, m.start())

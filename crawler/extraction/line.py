@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import DOT, HOST_START, LINK, MARKED, SLASH, Found
+from .found import DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
 
 __all__ = ["line_links", "line_ids"]
 
@@ -35,13 +35,15 @@ _TEXT_RE = re.compile(
 )
 
 
-def line_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def line_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """LINE handles from line.me and lin.ee links."""
-    for m in _LINK_RE.finditer(text):
-        yield Found("handle", f"line:{(m.group('id') or m.group('code')).lower()}", confidence)
+    low = lowered(text) if low is None else low
+    for m in anchored(_LINK_RE, text, low, ("lin",), 0, 80):
+        yield Found("handle", f"line:{(m.group('id') or m.group('code')).lower()}", confidence, m.start())
 
 
-def line_ids(text: str) -> Iterator[Found]:
+def line_ids(text: str, low: str | None = None) -> Iterator[Found]:
     """LINE handles after a ``LINE ID`` marker in ``text``."""
-    for m in _TEXT_RE.finditer(text):
-        yield Found("handle", f"line:{m.group('id').lower()}", MARKED)
+    low = lowered(text) if low is None else low
+    for m in anchored(_TEXT_RE, text, low, ("line", "ライン"), 0, 48):
+        yield Found("handle", f"line:{m.group('id').lower()}", MARKED, m.start())

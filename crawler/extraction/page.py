@@ -22,7 +22,7 @@ or id that a ``<style>`` block hides with a simple selector.
 >>> p.images
 ['http://i.postimg.cc/a.png', 'http://spam.example/p/b.png', 'http://spam.example/p/c.png', 'http://spam.example/bg.jpg']
 >>> [(c.source, c.hidden) for c in p.chunks]
-[('text', False), ('text', True), ('script', False), ('attr', False)]
+[('text', False), ('text', True), ('script', False)]
 """
 
 from __future__ import annotations
@@ -103,92 +103,63 @@ def _root(html: str):
         return None
 
 
-# --- XPath, compiled once ---------------------------------------------------
-
-def _xp(expr: str) -> etree.XPath:
-    return etree.XPath(expr, smart_strings=False)
-
-
-_HREFS = _xp("descendant-or-self::a/@href | descendant-or-self::area/@href")
-_IMG_ATTRS = _xp(
-    " | ".join(
-        f"descendant-or-self::{tag}/@{attr}"
-        for tag, attr in (
-            ("img", "src"),
-            ("img", "data-src"),
-            ("img", "data-original"),
-            ("img", "data-lazy-src"),
-            ("input", "src"),
-            ("video", "poster"),
-            ("*", "background"),
-        )
-    )
-)
-_SRCSETS = _xp("descendant-or-self::*/@srcset | descendant-or-self::*/@data-srcset")
-_STYLES = _xp("descendant-or-self::*/@style")
-_OG_IMAGES = _xp(
-    "descendant-or-self::meta[@property='og:image' or @name='twitter:image']/@content"
-)
-_REFRESH = _xp(
-    "descendant-or-self::meta[translate(@http-equiv,'REFSH','refsh')='refresh']/@content"
-)
-#: Attribute values worth scanning for contacts, tracking IDs and JS targets.
-_SKIPPED_ATTRS = (
-    "href", "style", "class", "id", "srcset", "data-srcset", "width", "height", "target",
-    "rel", "type", "lang", "dir", "align", "border", "role", "tabindex", "loading",
-    "decoding", "crossorigin", "integrity", "async", "defer", "charset", "media", "sizes",
-    "colspan", "rowspan", "valign", "cellpadding", "cellspacing", "for", "method",
-)
-_ATTRS = _xp(
-    "descendant-or-self::*/@*[not("
-    + " or ".join(f"name()='{a}'" for a in _SKIPPED_ATTRS)
-    + ")]"
-)
-_INLINE_HIDDEN = (
-    "@hidden"
-    " or contains(translate(@style,'DISPLAYNOEVISBLTH \t\n','displaynoevisblth'),'display:none')"
-    " or contains(translate(@style,'DISPLAYNOEVISBLTH \t\n','displaynoevisblth'),'visibility:hidden')"
-)
-_HIDDEN = _xp(f"//*[{_INLINE_HIDDEN}]")
+# --- what each tag and attribute means -------------------------------------
 
 #: Elements whose end separates text into lines.
-_BLOCKS = (
-    "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title",
-    "section", "article", "header", "footer", "aside", "nav", "blockquote", "pre", "dt",
-    "dd", "table", "ul", "ol", "option", "hr", "figcaption", "address", "main", "form",
+_BLOCKS = frozenset(
+    """p div br li tr td th h1 h2 h3 h4 h5 h6 title section article header footer aside
+    nav blockquote pre dt dd table ul ol option hr figcaption address main form""".split()
 )
-
-_CSS_HIDING_RE = re.compile(
-    r"([^{}]+)\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I
+#: Attributes that hold an image URL, by element ("*": any element).
+_IMAGE_ATTRS = {
+    "src": frozenset({"img", "input"}),
+    "data-src": frozenset({"*"}),
+    "data-original": frozenset({"*"}),
+    "data-lazy-src": frozenset({"*"}),
+    "poster": frozenset({"video"}),
+    "background": frozenset({"*"}),
+}
+#: Attributes never worth scanning for contacts or tracking IDs.
+_SKIPPED_ATTRS = frozenset(
+    """href style class id srcset data-srcset width height target rel type lang dir align
+    border role tabindex loading decoding crossorigin integrity async defer charset media
+    sizes colspan rowspan valign cellpadding cellspacing for method hidden name
+    http-equiv property itemprop itemtype itemscope xmlns""".split()
 )
-_SIMPLE_SELECTOR_RE = re.compile(r"[.#][A-Za-z_][\w-]*\s*$")
+_HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-case
+_SIMPLE_SELECTOR_RE = re.compile(r"^\s*([.#])([A-Za-z_][\w-]*)\s*$")
 _CSS_URL_RE = re.compile(r"""url\(\s*(["']?)([^"')]+?)\1\s*\)""", re.I)
-_NOT_IMAGE_EXT = (".woff", ".woff2", ".ttf", ".otf", ".eot", ".css", ".svgz#")
-_WS_IN_URL_RE = re.compile(r"[\t\n\r]")
+_NOT_IMAGE_EXT = (".woff", ".woff2", ".ttf", ".otf", ".eot", ".css", ".js")
+_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-@lru_cache(maxsize=256)
-def _hidden_xpath(selectors: tuple[str, ...]) -> etree.XPath:
-    tests = [_INLINE_HIDDEN]
-    for sel in selectors:
-        name = sel[1:]
-        if "'" in name:
+# Matched against lower-case CSS: a literal first word lets the engine skip fast.
+_HIDING_DECL_RES = (
+    re.compile(r"display\s*:\s*none"),
+    re.compile(r"visibility\s*:\s*hidden"),
+)
+
+
+def _css_hiding(css: str, classes: set[str], ids: set[str]) -> None:
+    """Add the classes and ids that simple ``display:none`` rules in ``css`` hide.
+
+    >>> c, i = set(), set()
+    >>> _css_hiding(".a{color:red} .h, #x { display : none } div .y{display:none}", c, i)
+    >>> sorted(c), sorted(i)
+    (['h'], ['x'])
+    """
+    low = css.lower()
+    if "none" not in low and "hidden" not in low:
+        return
+    for m in (m for r in _HIDING_DECL_RES for m in r.finditer(low)):
+        open_at = css.rfind("{", 0, m.start())
+        if open_at < 0 or css.find("}", open_at, m.start()) >= 0:
             continue
-        if sel[0] == ".":
-            tests.append(f"contains(concat(' ',normalize-space(@class),' '),' {name} ')")
-        else:
-            tests.append(f"@id='{name}'")
-    return _xp(f"//*[{' or '.join(tests)}]")
-
-
-def _css_hidden_selectors(css: str) -> tuple[str, ...]:
-    found = []
-    for m in _CSS_HIDING_RE.finditer(css):
-        for part in m.group(1).split(","):
-            sm = _SIMPLE_SELECTOR_RE.search(part)
-            if sm and sm.start() == len(part) - len(part.lstrip()):
-                found.append(sm.group(0).strip())
-    return tuple(sorted(set(found)))
+        selector_start = css.rfind("}", 0, open_at) + 1
+        for part in css[selector_start:open_at].split(","):
+            sm = _SIMPLE_SELECTOR_RE.match(part)
+            if sm:
+                (classes if sm.group(1) == "." else ids).add(sm.group(2))
 
 
 # --- URLs -------------------------------------------------------------------
@@ -200,6 +171,8 @@ def absolute_url(base: str, ref: str) -> str | None:
     'http://a.example/z.png'
     >>> absolute_url("http://a.example/", "mailto:Ab@c.example")
     'mailto:Ab@c.example'
+    >>> absolute_url("https://a.example/x", "//cdn.example/i.png")
+    'https://cdn.example/i.png'
     >>> absolute_url("http://a.example/", "#top") is None
     True
     """
@@ -207,16 +180,37 @@ def absolute_url(base: str, ref: str) -> str | None:
     if not ref or ref[0] == "#":
         return None
     if "\n" in ref or "\t" in ref or "\r" in ref:
-        ref = _WS_IN_URL_RE.sub("", ref)
-    if not ref.startswith(("http://", "https://")):
-        try:
-            ref = urljoin(base, ref)
-        except ValueError:
-            return None
+        ref = ref.replace("\n", "").replace("\t", "").replace("\r", "")
+    if ref.startswith(("http://", "https://")):
+        pass
+    elif ref[0] == "/" and ref[1:2] != "/" and "/." not in ref and "\\" not in ref:
+        origin = _origin(base)
+        ref = origin + ref if origin else _join(base, ref)
+    elif ref[0] == "/" or "./" in ref or _SCHEME_RE.match(ref) is None:
+        ref = _join(base, ref)
+    if ref is None:
+        return None
     hash_at = ref.find("#")
     if hash_at >= 0:
         ref = ref[:hash_at]
     return ref or None
+
+
+@lru_cache(maxsize=1024)
+def _origin(base: str) -> str:
+    """``scheme://host[:port]`` of an http(s) URL, or ``""``."""
+    if base.startswith(("http://", "https://")):
+        parts = base.split("/", 3)
+        if parts[2] and "\\" not in parts[2]:
+            return f"{parts[0]}//{parts[2]}"
+    return ""
+
+
+def _join(base: str, ref: str) -> str | None:
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return None
 
 
 def _is_image_url(url: str) -> bool:
@@ -229,17 +223,23 @@ def _is_image_url(url: str) -> bool:
 # --- the walk ---------------------------------------------------------------
 
 class _Collector:
-    __slots__ = ("base", "chunks", "refs")
+    """Accumulates references and scannable attribute values during the walk."""
+
+    __slots__ = ("base", "refs", "attrs", "hidden_attrs")
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.chunks: list[Chunk] = []
         self.refs: list[Ref] = []
+        self.attrs: list[str] = []
+        self.hidden_attrs: list[str] = []
 
     def add_ref(self, role: RefRole, raw: str, source, hidden: bool) -> None:
-        url = absolute_url(self.base, raw)
-        if url is None:
-            return
+        if raw.startswith(("http://", "https://")) and "#" not in raw and raw.isprintable():
+            url = raw.strip()
+        else:
+            url = absolute_url(self.base, raw)
+            if url is None:
+                return
         if role == "image" and not _is_image_url(url):
             return
         self.refs.append(Ref(role, url, source, hidden))
@@ -252,36 +252,59 @@ class _Collector:
             if not raw.startswith("data:"):
                 self.add_ref("image", raw, "css", hidden)
 
-    def subtree(self, el, hidden: bool) -> None:
-        """References and attribute text of ``el`` and its descendants."""
-        add = self.add_ref
-        for href in _HREFS(el):
-            add("link", href, "href", hidden)
-        for content in _REFRESH(el):
-            target = meta_refresh_target(content)
-            if target:
-                add("refresh", target, "attr", hidden)
-        for src in _IMG_ATTRS(el):
-            if not src.startswith("data:"):
-                add("image", src, "attr", hidden)
-        for srcset in _SRCSETS(el):
-            for candidate in srcset.split(","):
-                parts = candidate.split()
-                if parts and not parts[0].startswith("data:"):
-                    add("image", parts[0], "attr", hidden)
-        for src in _OG_IMAGES(el):
-            add("image", src, "attr", hidden)
-        styles = _STYLES(el)
-        if styles:
-            css = "\n".join(styles)
-            self.css_images(css, hidden)
-        attrs = _ATTRS(el)
-        if attrs:
-            attr_text = normalize("\n".join(attrs))
-            self.chunks.append(Chunk("attr", attr_text, hidden))
-            if "location" in attr_text:
-                for target in js_location_targets(attr_text):
-                    add("link", target, "attr", hidden)
+    def element(self, tag: str, items: list[tuple[str, str]], hidden: bool) -> None:
+        """References and scannable attribute values of one element."""
+        texts = self.hidden_attrs if hidden else self.attrs
+        for name, value in items:
+            role = _ATTR_ROLES.get(name)
+            if role is None:
+                if value:
+                    texts.append(value)
+            elif role == "skip":
+                continue
+            elif role == "href":
+                if tag == "a" or tag == "area":
+                    self.add_ref("link", value, "href", hidden)
+            elif role == "style":
+                self.css_images(value, hidden)
+            elif role == "image":
+                tags = _IMAGE_ATTRS[name]
+                if tag in tags or "*" in tags:
+                    if not value.startswith("data:"):
+                        self.add_ref("image", value, "attr", hidden)
+                elif value:
+                    texts.append(value)
+            elif role == "srcset":
+                for candidate in value.split(","):
+                    parts = candidate.split()
+                    if parts and not parts[0].startswith("data:"):
+                        self.add_ref("image", parts[0], "attr", hidden)
+            elif role == "content":
+                if tag != "meta":
+                    texts.append(value)
+                    continue
+                attrib = dict(items)
+                equiv = attrib.get("http-equiv")
+                if equiv is not None and equiv.lower() == "refresh":
+                    target = meta_refresh_target(value)
+                    if target:
+                        self.add_ref("refresh", target, "attr", hidden)
+                elif attrib.get("property") == "og:image" or attrib.get("name") == "twitter:image":
+                    self.add_ref("image", value, "attr", hidden)
+                elif value:
+                    texts.append(value)
+
+
+#: How the walk treats an attribute; absent: scan its value as text.
+_ATTR_ROLES: dict[str, str] = {
+    **{name: "skip" for name in _SKIPPED_ATTRS},
+    **{name: "image" for name in _IMAGE_ATTRS},
+    "href": "href",
+    "style": "style",
+    "srcset": "srcset",
+    "data-srcset": "srcset",
+    "content": "content",
+}
 
 
 def _text_of(el) -> str:
@@ -307,44 +330,81 @@ def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+def _is_hidden(items: list[tuple[str, str]], classes: set[str], ids: set[str]) -> bool:
+    for name, value in items:
+        if name == "hidden":
+            return True
+        if name == "style":
+            low = value.lower()
+            if ("none" in low or "hidden" in low) and _HIDING_STYLE_RE.search(low):
+                return True
+        elif name == "class":
+            if classes and not classes.isdisjoint(value.split()):
+                return True
+        elif name == "id":
+            if value in ids:
+                return True
+    return False
+
+
 def parse_page(html: str, url: str) -> ParsedPage:
     """Parse ``html`` fetched from ``url``; never raises on malformed input."""
     root = _root(html) if html else None
     if root is None:
         return ParsedPage(base_url=url, complete=True)
 
-    base = url
-    base_el = root.find(".//base[@href]")
-    if base_el is not None:
-        base = absolute_url(url, base_el.get("href", "")) or url
-    title = tidy_whitespace(normalize(root.findtext(".//title") or ""))
-
-    col = _Collector(base)
+    col = _Collector(url)
+    title = ""
     scripts: list[str] = []
     styles: list[str] = []
-    for el in list(root.iter("script", "style", "template")):
-        content = el.text
-        if content:
-            (styles if el.tag == "style" else scripts).append(content)
+    dropped = []
+    hidden_set: set = set()
+    hidden_roots = []
+    hide_classes: set[str] = set()
+    hide_ids: set[str] = set()
+    base_el = root.find(".//base[@href]")
+    if base_el is not None:
+        col.base = absolute_url(url, base_el.get("href") or "") or url
+    blocks = _BLOCKS
+    element = col.element
+
+    # One pass in document order: parents come before their children.
+    for el in root.iter():
+        tag = el.tag
+        if tag in blocks:
+            tail = el.tail
+            el.tail = "\n" + tail if tail else "\n"
+            if tag == "title" and not title:
+                title = el.text or ""
+        elif tag == "script" or tag == "style":
+            content = el.text
+            if content:
+                if tag == "style":
+                    styles.append(content)
+                    _css_hiding(content, hide_classes, hide_ids)
+                else:
+                    scripts.append(content)
+            dropped.append(el)
+        items = el.items()
+        if hidden_set and el.getparent() in hidden_set:
+            hidden_set.add(el)
+            if items:
+                element(tag, items, True)
+        elif items:
+            if _is_hidden(items, hide_classes, hide_ids):
+                hidden_set.add(el)
+                hidden_roots.append(el)
+                element(tag, items, True)
+            else:
+                element(tag, items, False)
+
+    for el in dropped:
         _drop(el)
-
-    for el in root.iter(*_BLOCKS):
-        el.tail = "\n" + el.tail if el.tail else "\n"
-
-    css = "\n".join(styles)
-    selectors = _css_hidden_selectors(css) if css else ()
-    hidden_els = (_hidden_xpath(selectors) if selectors else _HIDDEN)(root)
-    hidden_texts: list[str] = []
-    if hidden_els:
-        marked = set(hidden_els)
-        for el in hidden_els:
-            if el is root or any(a in marked for a in el.iterancestors()):
-                continue
-            col.subtree(el, True)
+    hidden_texts = []
+    for el in hidden_roots:
+        if el is not root:
             hidden_texts.append(_text_of(el))
             _drop(el)
-
-    col.subtree(root, False)
     visible = tidy_whitespace(normalize(_text_of(root)))
     hidden_text = tidy_whitespace(normalize("\n".join(hidden_texts))) if hidden_texts else ""
 
@@ -357,21 +417,26 @@ def parse_page(html: str, url: str) -> ParsedPage:
         if "location" in script_text:
             for target in js_location_targets(script_text):
                 col.add_ref("js", target, "script", False)
-    # Attribute chunks: visible before hidden, in the order collected.
-    chunks.extend(sorted(col.chunks, key=lambda c: c.hidden))
-    if css:
-        css = normalize(css)
+    for attrs, hidden in ((col.attrs, False), (col.hidden_attrs, True)):
+        if attrs:
+            attr_text = normalize("\n".join(attrs))
+            chunks.append(Chunk("attr", attr_text, hidden))
+            if "location" in attr_text:
+                for target in js_location_targets(attr_text):
+                    col.add_ref("link", target, "attr", hidden)
+    if styles:
+        css = normalize("\n".join(styles))
         chunks.append(Chunk("css", css, False))
         col.css_images(css, False)
 
     refs = sorted(col.refs, key=lambda r: r.hidden)
     text = visible + "\n" + hidden_text if hidden_text else visible
     return ParsedPage(
-        title=title,
+        title=tidy_whitespace(normalize(title)),
         text=text,
         links=_dedupe(r.url for r in refs if r.role != "image"),
         images=_dedupe(r.url for r in refs if r.role == "image"),
-        base_url=base,
+        base_url=col.base,
         chunks=chunks,
         refs=refs,
         complete=True,

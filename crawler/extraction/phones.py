@@ -31,22 +31,15 @@ from urllib.parse import unquote
 
 import phonenumbers
 
-from .found import LINK, MARKED, Found
+from .found import LINK, MARKED, Found, anchored, lowered
 
-__all__ = ["e164_digits", "marked_phones", "tel_links", "PHONE_RUN"]
+__all__ = ["e164_digits", "marked_phones", "tel_links"]
 
-#: A run of digits as people write a phone number.
-PHONE_RUN = r"(?:\+|00)?\s*\(?\d[\d\s\-().]{5,22}\d"
 
 _WHATSAPP_MARKER = r"whats\s*app|whatsapp|(?<![a-z])wa(?![a-z])(?=\s*[:：])|瓦次普"
 _PHONE_MARKER = (
     r"电话|電話|手机|手機|手机号|联系电话|聯繫電話|热线|熱線|客服热线|座机|"
     r"(?<![a-z])(?:tel|phone|mobile|cell|call|hotline)(?![a-z])|☎|📞|📱"
-)
-_MARKED_RE = re.compile(
-    rf"(?P<marker>{_WHATSAPP_MARKER}|{_PHONE_MARKER})"
-    rf"[^\d+\n]{{0,12}}?(?P<number>{PHONE_RUN})(?![\d])",
-    re.I,
 )
 _MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_PHONE_MARKER})", re.I)
 _WA_RE = re.compile(_WHATSAPP_MARKER, re.I)
@@ -84,38 +77,66 @@ def e164_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
     return None
 
 
-def marked_phones(text: str) -> Iterator[Found]:
+# Numbers are rarer than marker letters, so scanning starts from numbers: a
+# pattern that starts with a character class lets the engine skip fast.
+_NUMBER_RE = re.compile(r"[+(0-9][\d\s\-().]{5,23}\d")
+_SEPARATOR_CHARS = " /、,，&+和或|:：-"
+#: How far before a number its marker may start.
+MARKER_REACH = 32
+
+
+def _groups(number: str) -> list[str]:
+    """The number, then the number without its trailing space-separated groups."""
+    out = [number]
+    while " " in number.strip():
+        number = number.strip().rsplit(" ", 1)[0]
+        out.append(number)
+    return out
+
+
+def marked_phones(text: str, low: str | None = None) -> Iterator[Found]:
     """Phones that follow a phone or WhatsApp marker on the same line.
 
     Several markers before one number (``WhatsApp/电话：N``) each count.
     """
-    if _MARKER_ONLY_RE.search(text) is None:
-        return
-    for m in _MARKER_ONLY_RE.finditer(text):
-        nm = _MARKED_RE.match(text, m.start())
-        if nm is None:
-            # Another marker may sit between this one and the number.
-            follow = _MARKED_RE.search(text, m.end(), m.end() + 40)
-            if follow is None or "\n" in text[m.end() : follow.start()]:
-                continue
-            if text[m.end() : follow.start()].strip(" /、,，&+和或|:：") != "":
-                continue
-            nm = follow
-        # Chinese context: read national numbers as Chinese first.
-        chinese = _CJK_RE.search(text, max(0, m.start() - 8), m.end() + 4) is not None
-        digits = e164_digits(nm.group("number"), ("CN",) if chinese else ())
+    for m in _NUMBER_RE.finditer(text):
+        start = m.start()
+        lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_REACH)
+        markers = list(_MARKER_ONLY_RE.finditer(text, lo, start))
+        if not markers:
+            continue
+        # The nearest marker: at most 12 non-digits between it and the number;
+        # earlier ones only if separated from the next by separators.
+        chain = []
+        end = start
+        for mk in reversed(markers):
+            between = text[mk.end() : end]
+            if chain and between.strip(_SEPARATOR_CHARS):
+                break
+            if not chain and (len(between) > 12 or any(c.isdigit() for c in between)):
+                break
+            chain.append(mk)
+            end = mk.start()
+        if not chain:
+            continue
+        chinese = _CJK_RE.search(text, max(0, lo - 8), start) is not None
+        digits = None
+        for candidate in _groups(m.group(0)):
+            digits = e164_digits(candidate, ("CN",) if chinese else ())
+            if digits is not None:
+                break
         if digits is None:
             continue
-        platform = "whatsapp" if _WA_RE.fullmatch(m.group(0)) else "phone"
-        yield Found("handle", f"{platform}:{digits}", MARKED)
+        for mk in reversed(chain):
+            platform = "whatsapp" if _WA_RE.fullmatch(mk.group(0)) else "phone"
+            yield Found("handle", f"{platform}:{digits}", MARKED, mk.start())
 
 
-def tel_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def tel_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Phones from ``tel:`` URLs."""
-    if "tel:" not in text and "TEL:" not in text and "Tel:" not in text:
-        return
-    for m in _TEL_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_TEL_RE, text, low, ("tel:",), 0, 64):
         raw = unquote(m.group(1))
         digits = e164_digits(raw, ("CN",))
         if digits is not None:
-            yield Found("handle", f"phone:{digits}", confidence)
+            yield Found("handle", f"phone:{digits}", confidence, m.start())

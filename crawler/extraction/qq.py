@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import LINK, MARKED, Found
+from .found import LINK, MARKED, Found, anchored, lowered
 
 __all__ = ["qq_numbers", "qq_links"]
 
@@ -32,13 +32,15 @@ _LINK_RE = re.compile(
 )
 
 
-def qq_numbers(text: str) -> Iterator[Found]:
+def qq_numbers(text: str, low: str | None = None) -> Iterator[Found]:
     """QQ handles after a QQ marker in ``text``."""
-    for m in _TEXT_RE.finditer(text):
-        yield Found("handle", f"qq:{m.group('n')}", MARKED)
+    low = lowered(text) if low is None else low
+    for m in anchored(_TEXT_RE, text, low, ("qq", "扣扣", "企鹅号"), 0, 48):
+        yield Found("handle", f"qq:{m.group('n')}", MARKED, m.start())
 
 
-def qq_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def qq_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """QQ handles from chat links."""
-    for m in _LINK_RE.finditer(text):
-        yield Found("handle", f"qq:{m.group('n')}", confidence)
+    low = lowered(text) if low is None else low
+    for m in anchored(_LINK_RE, text, low, ("uin=",), 300, 20):
+        yield Found("handle", f"qq:{m.group('n')}", confidence, m.start())

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import BARE, DOT, HOST_START, LINK, MARKED, SLASH, Found
+from .found import BARE, DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
 
 __all__ = ["telegram_links", "telegram_mentions", "is_username", "RESERVED", "TG_MARKER_RE"]
 
@@ -72,6 +72,7 @@ _MARKED_NAME_RE = re.compile(
     r"\s*[:：]\s*(?P<name>[a-z][a-z0-9_]*+)(?![@.\-][a-z0-9])",
     re.I,
 )
+_MARKED_NAME_ANCHORS = ("tg", "telegram", "飞机号", "电报号", "飛機號", "電報號")
 #: Words after ``@`` that are CSS at-rules, decorators or e-mail-ish noise.
 _NOT_HANDLES = frozenset(
     """media import charset keyframes supports namespace document layer property
@@ -88,21 +89,34 @@ def is_username(name: str) -> bool:
     return _USERNAME_RE.fullmatch(name) is not None
 
 
-def _handle(name: str, confidence: float) -> Found | None:
+def _handle(name: str, confidence: float, pos: int) -> Found | None:
     name = name.lower()
     if name in RESERVED or not is_username(name):
         return None
-    return Found("handle", f"telegram:{name}", confidence)
+    return Found("handle", f"telegram:{name}", confidence, pos)
 
 
-def telegram_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def _after_dot(low: str, i: int) -> bool:
+    """Whether the ``me``/``dog`` at ``i`` follows a dot as spammers write it."""
+    if low[i] == "t":  # tg:
+        return True
+    j = i - 1
+    while j >= 0 and i - j <= 3 and low[j] == " ":
+        j -= 1
+    if j < 0:
+        return False
+    return low[j] in ".。])}" or low.endswith("dot", 0, j + 1)
+
+
+def telegram_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Handles and invites from Telegram link forms in ``text`` (URLs or prose)."""
-    for m in _LINK_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_LINK_RE, text, low, ("me", "dog", "tg:"), 48, 110, _after_dot):
         invite = m.group("invite") or m.group("tginvite")
         if invite:
-            yield Found("invite", f"telegram:+{invite}", confidence)
+            yield Found("invite", f"telegram:+{invite}", confidence, m.start())
             continue
-        f = _handle(m.group("name") or m.group("tgname") or m.group("sub"), confidence)
+        f = _handle(m.group("name") or m.group("tgname") or m.group("sub"), confidence, m.start())
         if f is not None:
             yield f
 
@@ -117,20 +131,21 @@ def _marked(text: str, start: int, end: int, prev_end: int) -> bool:
     return TG_MARKER_RE.search(text, lo, hi) is not None
 
 
-def telegram_mentions(text: str) -> Iterator[Found]:
+def telegram_mentions(text: str, low: str | None = None) -> Iterator[Found]:
     """``@username`` in prose: marked (near a Telegram marker) or bare."""
+    low = lowered(text) if low is None else low
     if "@" in text:
         prev_end = 0
-        for m in _MENTION_RE.finditer(text):
+        for m in anchored(_MENTION_RE, text, low, ("@",), 0, 72):
             name = m.group("name").lower()
             if name in _NOT_HANDLES:
                 continue
             conf = MARKED if _marked(text, m.start(), m.end(), prev_end) else BARE
             prev_end = m.end()
-            f = _handle(name, conf)
+            f = _handle(name, conf, m.start())
             if f is not None:
                 yield f
-    for m in _MARKED_NAME_RE.finditer(text):
-        f = _handle(m.group("name"), MARKED)
+    for m in anchored(_MARKED_NAME_RE, text, low, _MARKED_NAME_ANCHORS, 0, 96):
+        f = _handle(m.group("name"), MARKED, m.start())
         if f is not None:
             yield f

@@ -20,23 +20,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import LINK, Found
+from .found import LINK, Found, anchored, lowered
 
 __all__ = ["tracking_ids", "is_placeholder"]
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
-    ("ga", re.compile(r"(?<![A-Za-z0-9-])(UA-(\d{4,10})-\d{1,4})(?![\w-])"), False),
-    ("ga4", re.compile(r"(?:['\"=]|id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False),
-    ("gtm", re.compile(r"(?<![A-Za-z0-9-])(GTM-([A-Z0-9]{4,9}))(?![\w-])"), False),
-    ("gads", re.compile(r"(?<![A-Za-z0-9-])(AW-(\d{6,12}))(?![\w-])"), False),
-    ("adsense", re.compile(r"(?<![A-Za-z0-9-])(?:ca-)?(pub-(\d{10,20}))(?![\w-])"), False),
-    ("baidu", re.compile(r"hm\.js\?(([0-9a-f]{32}))(?![0-9a-z])", re.I), True),
-    ("yandex", re.compile(r"(?:(?<![\w.])ym\(\s*|mc\.yandex\.(?:ru|com)/watch/)((\d{5,12}))(?!\d)"), False),
+#: (label prefix, pattern, lower-case the ID, anchors in lower-case text)
+_PATTERNS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = (
+    ("ga", re.compile(r"(?<![A-Za-z0-9-])(UA-(\d{4,10})-\d{1,4})(?![\w-])"), False, ("ua-",)),
+    ("ga4", re.compile(r"(?:['\"=]|id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False, ("g-",)),
+    ("gtm", re.compile(r"(?<![A-Za-z0-9-])(GTM-([A-Z0-9]{4,9}))(?![\w-])"), False, ("gtm-",)),
+    ("gads", re.compile(r"(?<![A-Za-z0-9-])(AW-(\d{6,12}))(?![\w-])"), False, ("aw-",)),
+    ("adsense", re.compile(r"(?<![A-Za-z0-9-])(?:ca-)?(pub-(\d{10,20}))(?![\w-])"), False, ("pub-",)),
+    ("baidu", re.compile(r"hm\.js\?(([0-9a-f]{32}))(?![0-9a-z])", re.I), True, ("hm.js",)),
+    ("yandex", re.compile(r"(?:(?<![\w.])ym\(\s*|mc\.yandex\.(?:ru|com)/watch/)((\d{5,12}))(?!\d)"), False,
+     ("ym(", "yandex")),
     ("fbpixel", re.compile(
         r"""(?:fbq\(\s*['"]init['"]\s*,\s*['"]?|facebook\.com/tr/?\?id=)((\d{8,20}))(?!\d)"""
-    ), False),
+    ), False, ("fbq", "facebook.com/tr")),
 )
-_QUICK = ("UA-", "G-", "GTM-", "AW-", "pub-", "hm.js", "ym(", "yandex", "fbq", "facebook.com/tr")
 _SEQUENCE = "1234567890" * 2
 
 
@@ -52,15 +53,14 @@ def is_placeholder(body: str) -> bool:
     return len(body) >= 5 and _SEQUENCE.startswith(body)
 
 
-def tracking_ids(text: str, confidence: float = LINK) -> Iterator[Found]:
+def tracking_ids(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Tracking IDs in script or attribute text, labelled ``kind:ID``."""
-    if not any(q in text for q in _QUICK):
-        return
-    for name, pattern, lower in _PATTERNS:
-        for m in pattern.finditer(text):
+    low = lowered(text) if low is None else low
+    for name, pattern, lower, anchors in _PATTERNS:
+        for m in anchored(pattern, text, low, anchors, 40, 80):
             ident, body = m.group(1), m.group(2)
             if is_placeholder(body):
                 continue
             if name == "ga4" and not any(c.isdigit() for c in body):
                 continue  # G-SHOCK, G-STRING: words, not IDs
-            yield Found("tracking_id", f"{name}:{ident.lower() if lower else ident}", confidence)
+            yield Found("tracking_id", f"{name}:{ident.lower() if lower else ident}", confidence, m.start(1))

@@ -29,10 +29,13 @@ from .found import TEXT_LINK, Found
 __all__ = ["wallets", "is_base58check", "is_bech32_address"]
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
-_BTC_RE = re.compile(rf"(?<![A-Za-z0-9])([13][{_B58}]{{25,34}})(?![A-Za-z0-9])")
-_TRON_RE = re.compile(rf"(?<![A-Za-z0-9])(T[{_B58}]{{33}})(?![A-Za-z0-9])")
-_BECH32_RE = re.compile(r"(?<![A-Za-z0-9])((?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
-_ETH_RE = re.compile(r"(?<![A-Za-z0-9])(0x[0-9a-fA-F]{40})(?![A-Za-z0-9])")
+# Candidates are whole runs of ASCII letters and digits, 25 or longer. The
+# pattern starts with a character class so the engine skips other text fast.
+_RUN_RE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z][0-9A-Za-z])[0-9A-Za-z]{24,}")
+_BTC_RE = re.compile(rf"[13][{_B58}]{{25,34}}")
+_TRON_RE = re.compile(rf"T[{_B58}]{{33}}")
+_BECH32_RE = re.compile(r"(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}")
+_ETH_RE = re.compile(r"0x[0-9a-fA-F]{40}")
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
@@ -84,20 +87,20 @@ def is_bech32_address(address: str) -> bool:
     return const == (1 if version == 0 else _BECH32M)
 
 
-def wallets(text: str, confidence: float = TEXT_LINK) -> Iterator[Found]:
+def wallets(text: str, confidence: float = TEXT_LINK, low: str | None = None) -> Iterator[Found]:
     """Checked BTC, ETH and TRON addresses in ``text``."""
-    for m in _BTC_RE.finditer(text):
-        if is_base58check(m.group(1), b"\x00\x05"):
-            yield Found("wallet", f"btc:{m.group(1)}", confidence)
-    if "bc1" in text or "BC1" in text:
-        for m in _BECH32_RE.finditer(text):
-            if is_bech32_address(m.group(1)):
-                yield Found("wallet", f"btc:{m.group(1).lower()}", confidence)
-    if "0x" in text:
-        for m in _ETH_RE.finditer(text):
-            addr = m.group(1).lower()
-            if addr.strip("0x"):
-                yield Found("wallet", f"eth:{addr}", confidence)
-    for m in _TRON_RE.finditer(text):
-        if is_base58check(m.group(1), b"\x41"):
-            yield Found("wallet", f"tron:{m.group(1)}", confidence)
+    for m in _RUN_RE.finditer(text):
+        run = m.group(0)
+        first = run[0]
+        if first == "1" or first == "3":
+            if _BTC_RE.fullmatch(run) and is_base58check(run, b"\x00\x05"):
+                yield Found("wallet", f"btc:{run}", confidence, m.start())
+        elif first == "T":
+            if _TRON_RE.fullmatch(run) and is_base58check(run, b"\x41"):
+                yield Found("wallet", f"tron:{run}", confidence, m.start())
+        elif first == "0":
+            if _ETH_RE.fullmatch(run) and run[2:].strip("0"):
+                yield Found("wallet", f"eth:{run.lower()}", confidence, m.start())
+        elif first in "bB":
+            if _BECH32_RE.fullmatch(run) and is_bech32_address(run):
+                yield Found("wallet", f"btc:{run.lower()}", confidence, m.start())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import MARKED, Found
+from .found import MARKED, Found, anchored, lowered
 
 __all__ = ["wechat_ids", "WECHAT_MARKER"]
 
@@ -31,17 +31,36 @@ WECHAT_MARKER = (
 _ID_RE = re.compile(
     rf"(?:{WECHAT_MARKER})\s*(?:号码|号|id|帐号|账号)?\s*[:：]?\s*"
     r"(?P<id>[a-z][a-z0-9_-]{5,19}|\+?\d[\d\s-]{3,17}\d)(?![a-z0-9_@]|[.-][a-z0-9])",
-    re.I,
-)
+)  # matched against lower-case text: IGNORECASE makes CJK classes slow
 _SEPARATORS = re.compile(r"[\s-]")
 
 
-def wechat_ids(text: str) -> Iterator[Found]:
+_ANCHORS = ("信", "vx", "wx", "weixin", "wechat", "加v", "加微")
+_MARKER_FIRST = frozenset("微薇威徽维蔚v")
+
+
+def _marker_before(low: str, i: int) -> bool:
+    """For a 信 at ``i``: is one of 微薇威徽维蔚v just before it (maybe split by symbols)?"""
+    if low[i] != "信":
+        return True
+    j = i - 1
+    while j >= 0 and i - j <= 4:
+        c = low[j]
+        if c in _MARKER_FIRST:
+            return True
+        if c.isalnum():
+            return False
+        j -= 1
+    return False
+
+
+def wechat_ids(text: str, low: str | None = None) -> Iterator[Found]:
     """WeChat handles after a marker in ``text``."""
-    for m in _ID_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_ID_RE, low, low, _ANCHORS, 12, 64, _marker_before):
         wid = m.group("id")
         if wid[0].isdigit() or wid[0] == "+":
             wid = _SEPARATORS.sub("", wid).lstrip("+")
             if not 5 <= len(wid) <= 15:
                 continue
-        yield Found("handle", f"wechat:{wid.lower()}", MARKED)
+        yield Found("handle", f"wechat:{wid}", MARKED, m.start())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import DOT, HOST_START, LINK, SLASH, Found
+from .found import DOT, HOST_START, LINK, SLASH, Found, anchored, lowered
 from .phones import e164_digits
 
 __all__ = ["whatsapp_links"]
@@ -33,10 +33,11 @@ _LINK_RE = re.compile(
 )
 
 
-def whatsapp_links(text: str, confidence: float = LINK) -> Iterator[Found]:
+def whatsapp_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """WhatsApp handles from link forms in ``text``."""
-    for m in _LINK_RE.finditer(text):
+    low = lowered(text) if low is None else low
+    for m in anchored(_LINK_RE, text, low, ("wa", "whatsapp"), 32, 220):
         raw = (m.group("wa") or m.group("api") or m.group("app")).replace("%20", "")
         digits = e164_digits("+" + raw)
         if digits is not None:
-            yield Found("handle", f"whatsapp:{digits}", confidence)
+            yield Found("handle", f"whatsapp:{digits}", confidence, m.start())

@@ -12,7 +12,9 @@ sent:
 
 It stops downloads at headers time whose ``Content-Type`` is not a page
 (``not_html``), and turns download failures left after retries into drops:
-``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``) and ``connection_error``.
+``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``) and ``connection_error``
+(network errors only: any other exception is a bug, left to Scrapy's error
+log and the spider's errback).
 
 :class:`BoundedHttpCompressionMiddleware` replaces Scrapy's
 HttpCompressionMiddleware (order 590): decompression stops at
@@ -33,19 +35,27 @@ from typing import TYPE_CHECKING
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import (
+    CannotResolveHostError,
     DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     NotConfigured,
+    ResponseDataLossError,
     StopDownload,
+    UnsupportedURLSchemeError,
 )
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import load_object
+from twisted.internet.error import ConnectError as TxConnectError
+from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler.domains import registered_domain
 from crawler.middlewares.rejection import reject
-from crawler.urls import canonical_url
+from crawler.urls import same_page
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -70,6 +80,12 @@ NON_PAGE_EXTENSIONS = frozenset(IGNORED_EXTENSIONS) | {
 }
 #: Content types a page may be served with (the spider parses these).
 PAGE_CONTENT_TYPES = frozenset({"text/plain", "application/xml", "text/xml"})
+#: Download failures recorded as ``connection_error`` (plus ``RETRY_EXCEPTIONS``).
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError, DownloadCancelledError,
+    ResponseDataLossError, UnsupportedURLSchemeError, TxConnectError, ConnectionDone, ConnectionLost,
+    OSError,
+)
 #: Request meta key: the Content-Type that stopped a download.
 NOT_HTML_META = "cobweb_not_html"
 #: Request meta key: the site whose budget this request was counted against.
@@ -117,10 +133,12 @@ def _is_robots(request: Request) -> bool:
 class LimitsMiddleware:
     """Downloader middleware enforcing URL, content, redirect-loop and site-budget limits."""
 
-    def __init__(self, crawler: Crawler, *, max_url_length: int = 2083, site_budget: int = 0) -> None:
+    def __init__(self, crawler: Crawler, *, max_url_length: int = 2083, site_budget: int = 0,
+                 network_errors: tuple[type[BaseException], ...] = ()) -> None:
         self.crawler = crawler
         self.max_url_length = max_url_length
         self.site_budget = site_budget
+        self.network_errors = NETWORK_ERRORS + tuple(network_errors)
         self.pages_by_site: Counter[str] = Counter()
 
     @classmethod
@@ -128,8 +146,10 @@ class LimitsMiddleware:
         settings = crawler.settings
         if not settings.getbool("COBWEB_LIMITS_ENABLED", True):
             raise NotConfigured
+        retried = tuple(load_object(x) if isinstance(x, str) else x
+                        for x in settings.getlist("RETRY_EXCEPTIONS"))
         mw = cls(crawler, max_url_length=settings.getint("URLLENGTH_LIMIT"),
-                 site_budget=settings.getint("COBWEB_SITE_BUDGET"))
+                 site_budget=settings.getint("COBWEB_SITE_BUDGET"), network_errors=retried)
         crawler.signals.connect(mw.headers_received, signal=signals.headers_received)
         return mw
 
@@ -143,7 +163,7 @@ class LimitsMiddleware:
         if ext:
             raise reject(self.crawler, request, "not_html", f".{ext} link")
         chain = request.meta.get("redirect_urls")
-        if chain and canonical_url(url) in {canonical_url(u) for u in chain}:
+        if chain and any(same_page(url, u) for u in chain):
             raise reject(self.crawler, request, "redirect_loop", f"back to {url}")
         if self.site_budget:
             site = _site(url)
@@ -169,10 +189,29 @@ class LimitsMiddleware:
                          f"Content-Type {request.meta[NOT_HTML_META]}") from exception
         if isinstance(exception, (DownloadTimeoutError, TxTimeoutError)):
             raise reject(self.crawler, request, "timeout", str(exception)) from exception
-        if isinstance(exception, DownloadCancelledError) and "max size" in str(exception):
-            raise reject(self.crawler, request, "too_large", str(exception)) from exception
-        detail = f"{type(exception).__name__}: {exception}"
-        raise reject(self.crawler, request, "connection_error", detail) from exception
+        if isinstance(exception, DownloadCancelledError) and self._cut_at_maxsize(exception):
+            detail = str(exception) or "body over DOWNLOAD_MAXSIZE, download cut off"
+            raise reject(self.crawler, request, "too_large", detail) from exception
+        if isinstance(exception, self.network_errors):
+            detail = f"{type(exception).__name__}: {exception}"
+            raise reject(self.crawler, request, "connection_error", detail) from exception
+        # anything else is a bug somewhere: let Scrapy log it and the errback record it
+
+    def _cut_at_maxsize(self, exception: DownloadCancelledError) -> bool:
+        """Whether the download handler cancelled the download for its size.
+
+        Scrapy cancels with a "larger than download max size" message when the
+        announced length is over the cap, and with an empty message when the
+        streamed body crosses it; the only other cancellation, with an empty
+        message too, comes from an engine that is shutting down.
+        """
+        message = str(exception)
+        if message:
+            return "max size" in message
+        try:
+            return bool(self.crawler.engine.running)
+        except RuntimeError:  # no engine yet: not shutting down
+            return True
 
     def headers_received(self, headers: Headers, body_length: int, request: Request) -> None:
         """Stop a download whose Content-Type is no page, before its body."""

@@ -6,7 +6,9 @@ cap. These guards look at the same responses first and refuse:
 
 * ``redirect_loop``: the target is already in the request's redirect chain
   (compared as canonical URLs, so a session id does not hide a loop);
-* ``too_many_redirects``: the chain already has ``REDIRECT_MAX_TIMES`` hops.
+* ``too_many_redirects``: the chain already has ``REDIRECT_MAX_TIMES`` hops;
+* ``forbidden_scheme``: a redirect to anything but http(s) (``file:///etc/passwd``),
+  which Scrapy would not follow but would hand to the spider as a 3xx page.
 
 :class:`RedirectGuardMiddleware` sits at 610 (sees 3xx responses before
 RedirectMiddleware), :class:`MetaRefreshGuardMiddleware` at 585 (sees
@@ -19,7 +21,7 @@ checked by :class:`~crawler.middlewares.safety.SafeTargetMiddleware` and
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
@@ -27,7 +29,7 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
 from crawler.middlewares.rejection import reject
-from crawler.urls import canonical_url
+from crawler.urls import same_page
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -39,13 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["RedirectGuardMiddleware", "MetaRefreshGuardMiddleware"]
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-def _same_url(a: str, b: str) -> bool:
-    try:
-        return canonical_url(a) == canonical_url(b)
-    except ValueError:
-        return a == b
 
 
 class _RedirectGuard:
@@ -65,8 +60,10 @@ class _RedirectGuard:
 
     def check(self, request: Request, target: str) -> None:
         """Refuse following ``request``'s response to ``target`` when it loops or exceeds the cap."""
+        if urlsplit(target).scheme not in ("http", "https"):
+            raise reject(self.crawler, request, "forbidden_scheme", f"{self.kind} to {target}")
         chain = [*request.meta.get("redirect_urls", ()), request.url]
-        if any(_same_url(target, url) for url in chain):
+        if any(same_page(target, url) for url in chain):
             raise reject(self.crawler, request, "redirect_loop", f"{self.kind} back to {target}")
         hops = request.meta.get("redirect_times", 0)
         if hops >= self.max_times or request.meta.get("redirect_ttl", self.max_times) <= 0:

@@ -33,7 +33,6 @@ here is the address the downloader then connects to.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -95,15 +94,12 @@ class SafeTargetMiddleware:
     """Downloader middleware refusing non-http(s) schemes and forbidden targets."""
 
     def __init__(self, crawler: Crawler, *, allow_private: bool = False,
-                 resolver: Resolver | None = None, proxy: str = "",
-                 cache_size: int = 10_000) -> None:
+                 resolver: Resolver | None = None, proxy: str = "") -> None:
         self.crawler = crawler
         self.allow_private = allow_private
         self.resolver: Resolver = resolver or ReactorResolver()
         self.proxy = proxy
         self._env_proxies = {k: v for k, v in getproxies().items() if k in ALLOWED_SCHEMES}
-        self._resolved: OrderedDict[str, str | None] = OrderedDict()
-        self._cache_size = cache_size
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -142,10 +138,11 @@ class SafeTargetMiddleware:
         return urlparse_cached(request).scheme in self._env_proxies and not proxy_bypass(host)
 
     async def _resolved_category(self, host: str) -> str | None:
-        """``"<ip> (<category>)"`` when ``host`` resolves to a forbidden address, else None."""
-        if host in self._resolved:
-            self._resolved.move_to_end(host)
-            return self._resolved[host]
+        """``"<ip> (<category>)"`` when ``host`` resolves to a forbidden address, else None.
+
+        Asked for every request, not remembered here: the default resolver
+        answers from Scrapy's DNS cache, the cache the downloader reads next.
+        """
         try:
             addresses = await self.resolver(host)
         except Exception as exc:
@@ -153,7 +150,6 @@ class SafeTargetMiddleware:
             raise CannotResolveHostError(f"{host}: {exc}") from exc
         if not addresses:
             raise CannotResolveHostError(f"{host}: no address")
-        verdict = None
         for address in addresses:
             try:
                 ip = parse_ip(address)
@@ -161,9 +157,5 @@ class SafeTargetMiddleware:
                 ip = None
             category = ip_category(ip) if ip is not None else "unparsable address"
             if category is not None:
-                verdict = f"{address} ({category})"
-                break
-        self._resolved[host] = verdict
-        if len(self._resolved) > self._cache_size:
-            self._resolved.popitem(last=False)
-        return verdict
+                return f"{address} ({category})"
+        return None

@@ -8,7 +8,8 @@ when given as text)::
     keywords   keywords; a page matches when its title or text mentions any
     depth      link depth from the seeds (default 3)
     max_pages  stop after this many fetched URLs, 0 for no cap (the scheduler enforces it)
-    run_dir    the run directory holding ``crawl.sqlite`` (default: COBWEB_RUN_DIR)
+    run_dir    the run directory holding ``crawl.sqlite`` (default: the COBWEB_RUN_DIR
+               setting, else ``crawl-run``)
 
 For every response the spider yields the requests for its links first and then
 exactly one last output: the :class:`~crawler.records.PageRecord` of a
@@ -21,6 +22,7 @@ frontier marks the URL done when that last output has passed the pipelines
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +35,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
-from crawler.extraction import decode_html, match_keywords, parse_page
+from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
 from crawler.records import DropReason, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
@@ -75,6 +77,8 @@ def _is_html(content_type: str) -> bool:
     return not ctype or "html" in ctype or ctype in ("text/plain", "application/xml", "text/xml")
 
 
+#: Parsed pages kept for :meth:`KeywordsSpider.take_parsed` (the latest records).
+_PARSED_KEPT = 64
 _TIMEOUTS = (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)
 
 
@@ -103,6 +107,7 @@ class KeywordsSpider(scrapy.Spider):
         self.max_depth = int(depth)
         self.max_pages = int(max_pages)
         self.run_dir = run_dir
+        self._parsed: OrderedDict[str, ParsedPage] = OrderedDict()
         if not self.keywords:
             raise ValueError("keywords spider: give at least one keyword (-a keywords=a,b)")
 
@@ -141,13 +146,17 @@ class KeywordsSpider(scrapy.Spider):
                 if link not in seen and is_http_url(link):
                     seen.add(link)
                     yield scrapy.Request(link, callback=self.parse, errback=self.failed,
-                                         meta={"depth": depth + 1})
+                                         meta={"depth": depth + 1, "referer": response.url})
         if not matched:
             yield FetchOutcome(response.url)
             return
         redirects = list(response.meta.get("redirect_urls", ()))
+        url = canonical_url(response.url)
+        self._parsed[url] = page
+        while len(self._parsed) > _PARSED_KEPT:
+            self._parsed.popitem(last=False)
         yield PageRecord(
-            url=canonical_url(response.url),
+            url=url,
             requested_url=redirects[0] if redirects else response.request.url,
             redirect_chain=redirects,
             status=response.status,
@@ -159,6 +168,10 @@ class KeywordsSpider(scrapy.Spider):
             images=list(page.images),
             html=html,
         )
+
+    def take_parsed(self, url: str) -> ParsedPage | None:
+        """The parse of the page record ``url`` just yielded, so extraction need not parse again."""
+        return self._parsed.pop(url, None)
 
     def failed(self, failure: Failure) -> Iterator[FetchOutcome]:
         """Errback: a request that ended without a usable response."""

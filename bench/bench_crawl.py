@@ -1,0 +1,231 @@
+"""Crawl throughput: ``cobweb crawl`` against a plain Scrapy spider, same web, same run.
+
+A synthetic web of ``--pages`` keyword pages (default 20,000) on ``--sites``
+made-up sites is generated on the fly by a :class:`~crawler.demoweb.server.VirtualWeb`
+and served through the loopback forward proxy from a SEPARATE process, so
+the crawler and the server do not share a GIL. Then, one after the other,
+each in its own process:
+
+* ``plain``: a Scrapy spider that follows every link and extracts nothing
+  (Scrapy's default settings, in-memory scheduler);
+* ``cobweb``: :func:`crawler.runner.run_crawl`, what ``cobweb crawl`` runs:
+  the durable SQLite frontier, the safety middlewares, robots.txt, keyword
+  matching, artifact extraction and the page store.
+
+Both use the same concurrency (``--concurrency``, ``--per-site``,
+``CONCURRENT_ITEMS``) and have
+AutoThrottle OFF (Cobweb turns it on by default for politeness; a delay that
+adapts to latency would measure the throttle, not the crawler). The figures:
+pages fetched, pages/s (pages / Scrapy's elapsed time), the ratio cobweb/plain
+(target >= 0.8), each process's peak RSS, and its CPU time per page (the
+crawler's own cost, whatever the server's speed: when the single-process
+server is the bottleneck, the pages/s of both crawls approach its rate and
+CPU ms/page tells them apart). The machine is shared: compare the ratio,
+measured in one run, not absolute figures.
+
+    .venv/bin/python bench/bench_crawl.py [--pages 20000] [--sites 40] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+KEYWORD = "esim"
+LINKS_PER_PAGE = 10
+#: Cobweb's project value; given to both crawls (Scrapy's default is 100).
+CONCURRENT_ITEMS = 16
+WORDS = ("renewal card plan data roaming balance activate top-up carrier travel "
+         "settings network coverage support account payment expiry reminder").split()
+
+
+def page_url(i: int, sites: int) -> str:
+    return f"http://cobweb-bench-{i % sites}.org/p/{i}.html"
+
+
+def page_links(i: int, n: int) -> list[int]:
+    """Three tree children (every page reachable, depth ~ log3 n) and pseudo-random others."""
+    kids = [k for k in (3 * i + 1, 3 * i + 2, 3 * i + 3) if k < n]
+    others = [(i * 7919 + 104729 * k) % n for k in range(1, LINKS_PER_PAGE - len(kids) + 1)]
+    return kids + others
+
+
+def page_html(i: int, n: int, sites: int, match_every: int) -> str:
+    words = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(60))
+    matched = i % match_every == 0
+    topic = f"How to renew an {KEYWORD} card" if matched else "Weekend weather notes"
+    contact = (f'<p>Contact on Telegram: @bench{i % 97} (t.me/bench{i % 97})</p>'
+               f'<img src="http://img.cobweb-bench-img.org/{i % 13}.png">' if matched else "")
+    links = "".join(f'<li><a href="{page_url(k, sites)}">page {k}</a></li>'
+                    for k in page_links(i, n))
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{topic} #{i}</title></head>"
+            f"<body><h1>{topic}</h1><p>{words}</p><p>{words[::-1]}</p>{contact}"
+            f"<ul>{links}</ul></body></html>")
+
+
+# -- roles ----------------------------------------------------------------------
+
+
+def serve(n: int, sites: int, match_every: int) -> None:
+    """Serve the web through the proxy until stdin closes; print the proxy URL first."""
+    from crawler.demoweb.server import VirtualWeb, VirtualWebProxy, html_resource
+
+    web = VirtualWeb()
+
+    def handler(method: str, url: str, count: int):
+        path = url.split("/", 3)[-1]
+        if not (path.startswith("p/") and path.endswith(".html")):
+            return None
+        try:
+            i = int(path[2:-5])
+        except ValueError:
+            return None
+        if not 0 <= i < n or page_url(i, sites) != url:
+            return None
+        return html_resource(page_html(i, n, sites, match_every))
+
+    for s in range(sites):
+        web.add_handler(f"cobweb-bench-{s}.org", handler)
+    with VirtualWebProxy(web) as proxy:
+        print(proxy.url, flush=True)
+        sys.stdin.read()
+        pages = sum(1 for m, u in web.requests if m == "GET" and "/p/" in u)
+        print(json.dumps({"page_gets": pages}), flush=True)
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child_plain(proxy: str, seed: str, concurrency: int, per_site: int) -> dict:
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class FollowAll(scrapy.Spider):
+        name = "follow_all"
+
+        async def start(self):
+            yield scrapy.Request(seed, meta={"proxy": proxy})
+
+        def parse(self, response):
+            for href in response.css("a::attr(href)").getall():
+                yield response.follow(href, meta={"proxy": proxy})
+
+    process = CrawlerProcess({
+        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": per_site,
+        "CONCURRENT_ITEMS": CONCURRENT_ITEMS, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+    })
+    crawler = process.create_crawler(FollowAll)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats()
+    return {"pages": int(stats.get("response_received_count", 0)),
+            "elapsed": float(stats["elapsed_time_seconds"]), "maxrss_mb": _maxrss_mb(),
+            "cpu_s": _cpu_s()}
+
+
+def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir: str) -> dict:
+    import logging
+
+    from crawler.frontier import SQLiteFrontier
+    from crawler.runner import run_crawl
+
+    logging.basicConfig(level=logging.WARNING)
+    summary = run_crawl(run_dir, keywords=[KEYWORD], urls=[seed], depth=1000, proxy=proxy,
+                        settings={"CONCURRENT_REQUESTS": concurrency,
+                                  "CONCURRENT_REQUESTS_PER_DOMAIN": per_site,
+                                  "CONCURRENT_ITEMS": CONCURRENT_ITEMS,
+                                  "AUTOTHROTTLE_ENABLED": False,
+                                  "COBWEB_PROGRESS_ENABLED": False})
+    frontier = SQLiteFrontier.for_run(run_dir)
+    counts = frontier.stats()
+    frontier.close()
+    return {"pages": counts["done"] + counts["dropped"], "hits": summary["hits"],
+            "elapsed": summary["elapsed_seconds"], "maxrss_mb": _maxrss_mb(),
+            "cpu_s": _cpu_s(), "dropped": summary["dropped_by_reason"]}
+
+
+def run_child(kind: str, args: argparse.Namespace, proxy: str, workdir: Path) -> dict:
+    cmd = [sys.executable, str(HERE), "--child", kind, "--proxy", proxy,
+           "--pages", str(args.pages), "--sites", str(args.sites),
+           "--concurrency", str(args.concurrency), "--per-site", str(args.per_site),
+           "--run-dir", str(workdir / f"run-{kind}-{time.monotonic_ns()}")]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} crawl failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=20_000)
+    ap.add_argument("--sites", type=int, default=40)
+    ap.add_argument("--match-every", type=int, default=2, help="every Nth page mentions the keyword")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--per-site", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=1, help="plain/cobweb pairs to run")
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("plain", "cobweb"), help=argparse.SUPPRESS)
+    ap.add_argument("--proxy", help=argparse.SUPPRESS)
+    ap.add_argument("--run-dir", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    seed = page_url(0, args.sites)
+
+    if args.serve:
+        serve(args.pages, args.sites, args.match_every)
+        return
+    if args.child == "plain":
+        print(json.dumps(child_plain(args.proxy, seed, args.concurrency, args.per_site)))
+        return
+    if args.child == "cobweb":
+        print(json.dumps(child_cobweb(args.proxy, seed, args.concurrency, args.per_site,
+                                      args.run_dir)))
+        return
+
+    server = subprocess.Popen(
+        [sys.executable, str(HERE), "--serve", "--pages", str(args.pages), "--sites",
+         str(args.sites), "--match-every", str(args.match_every)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        proxy = server.stdout.readline().strip()
+        print(f"web: {args.pages} pages on {args.sites} sites, served by pid {server.pid} at {proxy}")
+        print(f"both crawls: CONCURRENT_REQUESTS={args.concurrency}, per site {args.per_site}, "
+              f"CONCURRENT_ITEMS={CONCURRENT_ITEMS}, AutoThrottle off")
+        with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+            ratios = []
+            for r in range(args.rounds):
+                plain = run_child("plain", args, proxy, Path(tmp))
+                cob = run_child("cobweb", args, proxy, Path(tmp))
+                rates = {}
+                for name, res in (("plain scrapy", plain), ("cobweb crawl", cob)):
+                    rates[name] = res["pages"] / res["elapsed"]
+                    extra = f", {res['hits']} hits stored" if "hits" in res else ""
+                    print(f"round {r + 1} {name:13s}: {res['pages']:6d} pages in "
+                          f"{res['elapsed']:6.1f} s = {rates[name]:7.1f} pages/s, "
+                          f"peak RSS {res['maxrss_mb']:6.1f} MB, "
+                          f"CPU {1000 * res['cpu_s'] / res['pages']:5.1f} ms/page{extra}")
+                if cob.get("dropped"):
+                    print(f"         cobweb drops: {cob['dropped']}")
+                ratios.append(rates["cobweb crawl"] / rates["plain scrapy"])
+                print(f"round {r + 1} ratio cobweb/plain: {ratios[-1]:.2f} (target >= 0.8)")
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    if len(ratios) > 1:
+        print(f"ratios: {', '.join(f'{x:.2f}' for x in ratios)}; best {max(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
