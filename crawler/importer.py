@@ -31,7 +31,6 @@ crawler.importer.BadLine: line 7: needs "html" or "artifacts"
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -122,6 +121,19 @@ def _artifact(obj: object, lineno: int, i: int) -> tuple[str, str, str, float, b
     return kind, label, source, float(conf), hidden
 
 
+def _artifacts(arts: list, lineno: int) -> list[tuple[str, str, str, float, bool]]:
+    try:  # fast path: every item exactly {"kind", "label"}, all valid
+        if all(type(a) is dict and len(a) == 2 for a in arts):
+            pairs = [(a["kind"], a["label"]) for a in arts]
+            if {k for k, _ in pairs} <= _KINDS and all(
+                type(lab) is str and lab and not lab.isspace() for _, lab in pairs
+            ):
+                return [(k, lab, "import", 1.0, False) for k, lab in pairs]
+    except KeyError:
+        pass
+    return [_artifact(a, lineno, i) for i, a in enumerate(arts)]
+
+
 def parse_line(line: str | bytes, lineno: int) -> ImportedPage | None:
     """Validate one line; None for a blank line, :class:`BadLine` if it is wrong."""
     if not line.strip():
@@ -138,12 +150,13 @@ def parse_line(line: str | bytes, lineno: int) -> ImportedPage | None:
     if not isinstance(obj, dict):
         raise BadLine(lineno, "not a JSON object")
     url = obj.get("url")
-    if not isinstance(url, str) or not is_http_url(url.strip()):
-        raise BadLine(lineno, f'"url" must be an http(s) URL, got {url!r:.80}')
-    try:
-        url = url if _CANONICAL.match(url) else canonical_url(url.strip())
-    except ValueError as exc:
-        raise BadLine(lineno, f'bad "url": {exc}') from None
+    if not (type(url) is str and _CANONICAL.match(url)):  # else: check and canonicalize
+        if not isinstance(url, str) or not is_http_url(url.strip()):
+            raise BadLine(lineno, f'"url" must be an http(s) URL, got {url!r:.80}')
+        try:
+            url = canonical_url(url.strip())
+        except ValueError as exc:
+            raise BadLine(lineno, f'bad "url": {exc}') from None
     fetched_at = obj.get("fetched_at", "")
     if fetched_at is None:
         fetched_at = ""
@@ -160,7 +173,7 @@ def parse_line(line: str | bytes, lineno: int) -> ImportedPage | None:
     title, text = obj.get("title", ""), obj.get("text", "")
     if not isinstance(title, str) or not isinstance(text, str):
         raise BadLine(lineno, '"title" and "text" must be strings')
-    artifacts = [_artifact(a, lineno, i) for i, a in enumerate(arts or ())]
+    artifacts = _artifacts(arts or [], lineno)
     return ImportedPage(url, fetched_at, artifacts, html, title, text)
 
 

@@ -241,3 +241,27 @@ def test_crawl_settings_apply_run_parameters():
     assert s["USER_AGENT"] == "UA/1" and s.getint("CONCURRENT_REQUESTS") == 4
     assert not s.getbool("COOKIES_ENABLED")
     assert s["SCHEDULER"] == "crawler.scheduler.FrontierScheduler"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["crawl", "http://a.example/", "-k", "esim"], "-o RUN_DIR"),
+    (["crawl", "http://a.example/", "-o", "r"], "-k KEYWORD"),
+    (["crawl", "-k", "esim", "-o", "r"], "seed URLs"),
+])
+def test_crawl_command_checks_its_arguments(argv, message):
+    from crawler.cli.main import build_parser
+
+    args = build_parser().parse_args(argv)
+    with pytest.raises(SystemExit, match=message):
+        args.func(args)
+
+
+def test_resume_needs_a_run(tmp_path):
+    from crawler.runner import run_crawl
+
+    with pytest.raises(FileNotFoundError):
+        run_crawl(tmp_path / "nothing", resume=True)
+    with PageStore.open_run(tmp_path / "empty"):
+        pass
+    with pytest.raises(ValueError, match="no stored crawl parameters"):
+        run_crawl(tmp_path / "empty", resume=True)

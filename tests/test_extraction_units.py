@@ -281,3 +281,58 @@ def test_seed_style_page():
         "image_host:postimg.cc",
         "domain:t.me",
     } <= ids
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="https://t.me/esim1088" style="DISPLAY: none">x</a>',
+        '<a class="c" href="https://t.me/esim1088" hidden>x</a>',
+        '<a href="https://t.me/esim1088" style="visibility:hidden;color:red">x</a>',
+        "<style>.h{display:none}</style><a class='h' href='https://t.me/esim1088'>x</a>",
+        "<style>#k{display:none}</style><a id='k' href='https://t.me/esim1088'>x</a>",
+    ],
+)
+def test_hidden_links(html):
+    arts = _by_id(html)
+    assert arts["handle:telegram:esim1088"].hidden is True
+    assert arts["handle:telegram:esim1088"].source == "href"
+
+
+def test_styled_but_visible_link():
+    arts = _by_id('<div style="color:red"><a href="https://t.me/esim1088" style="font-size:9pt">x</a></div>')
+    assert arts["handle:telegram:esim1088"].hidden is False
+
+
+def test_marker_in_long_chinese_context():
+    filler = "这是一段很长的介绍文字" * 30
+    html = f"<p>{filler}需要帮助请联系飞机客服号码如下：@esim1088{filler}</p>"
+    assert _by_id(html)["handle:telegram:esim1088"].confidence == 0.8
+
+
+def test_ids_in_long_chinese_text_are_found():
+    filler = "续费流程非常简单，只需要几个步骤就能完成。" * 50
+    html = (
+        f"<p>{filler}微信：leb_card88{filler}QQ：123456789{filler}"
+        f"电话：138 0013 8000{filler}ｔ．ｍｅ／ｅｓｉｍ１０８８{filler}</p>"
+    )
+    ids = set(_by_id(html))
+    assert {
+        "handle:wechat:leb_card88",
+        "handle:qq:123456789",
+        "handle:phone:8613800138000",
+        "handle:telegram:esim1088",
+    } <= ids
+
+
+def test_own_site_links_give_no_domain_but_other_sites_do():
+    arts = _by_id('<a href="/a">a</a><a href="http://blog.spam-site.com/b">b</a>'
+                  '<a href="https://friend-site.net/">c</a>')
+    assert [k for k in arts if k.startswith("domain:")] == ["domain:friend-site.net"]
+
+
+def test_links_on_a_messenger_site_are_read():
+    html = '<a href="https://t.me/other_channel">x</a><a href="/another_one">y</a>'
+    ids = {a.node_id for a in extract_artifacts(html, "https://t.me/s/esim1088")}
+    assert {"handle:telegram:other_channel", "handle:telegram:another_one"} <= ids
+    assert "domain:t.me" not in ids

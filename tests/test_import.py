@@ -172,3 +172,18 @@ def test_cli_missing_inputs(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "r2")]) == 2
     err = capsys.readouterr().err
     assert "no such file" in err and "no crawl.sqlite" in err
+
+
+def test_fast_path_urls_are_already_canonical():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from crawler.importer import _CANONICAL
+    from crawler.urls import canonical_url
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(_CANONICAL, fullmatch=True))
+    def check(url):
+        assert canonical_url(url) == url
+
+    check()

@@ -19,7 +19,6 @@ from html import escape
 __all__ = [
     "TG_HANDLE", "TG_IMAGE", "WA_NUMBER", "WA_DISPLAY", "WA_IMAGE",
     "USDT_HANDLES", "USDT_GA4", "USDT_GTM", "USDT_TRON", "USDT_ETH", "TOPUP_BAIDU",
-    "TELEGRAM_STYLES", "WHATSAPP_STYLES",
     "fullwidth", "telegram_block", "whatsapp_block", "usdt_contacts", "usdt_wallet",
     "usdt_tracking_head", "topup_tracking_head",
 ]
@@ -50,10 +49,6 @@ USDT_ETH = "0xc93830644bdc2069e15df1cc70a8cb0b523fef11"
 # Actor 4: eSIM top-up resellers tied only by one Baidu Tongji site id.
 TOPUP_BAIDU = "522a32f4bf38047fc122efb3c59b4fd0"
 
-TELEGRAM_STYLES = ("link", "link_no_emoji", "fullwidth", "zerowidth", "spaced", "nbsp",
-                   "hidden", "mixedcase", "variants")
-WHATSAPP_STYLES = ("link", "api", "text", "fullwidth")
-
 
 def fullwidth(text: str) -> str:
     """ASCII letters, digits and ``@:+`` as their full-width forms."""
@@ -65,7 +60,9 @@ def _img(src: str) -> str:
 
 
 def telegram_block(style: str) -> str:
-    """The Telegram actor's closing block, in one of :data:`TELEGRAM_STYLES`."""
+    """The Telegram actor's closing block. Styles: ``link`` (the seeds' style),
+    ``link_no_emoji`` (for GBK and Big5 pages), ``fullwidth``, ``zerowidth``, ``spaced``,
+    ``nbsp``, ``hidden``, ``mixedcase``, ``variants`` (telegram.me and tg:// links)."""
     h, img = TG_HANDLE, _img(TG_IMAGE)
     if style == "link":
         return f'<p class="contact">[<a href="https://t.me/s/{h}">TG🚀+ @{h}</a> {img}]</p>'
@@ -93,7 +90,8 @@ def telegram_block(style: str) -> str:
 
 
 def whatsapp_block(style: str, *, hant: bool = False) -> str:
-    """The WhatsApp actor's contact block, in one of :data:`WHATSAPP_STYLES`."""
+    """The WhatsApp actor's contact block. Styles: ``link`` (wa.me), ``api``
+    (api.whatsapp.com), ``text`` (a number after a WhatsApp marker), ``fullwidth``."""
     img = _img(WA_IMAGE)
     label = "客服" if not hant else "客戶服務"
     if style == "link":

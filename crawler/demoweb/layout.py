@@ -19,13 +19,7 @@ from urllib.parse import quote
 
 from crawler.demoweb.content import Article
 
-__all__ = ["NOISE_HOSTS", "render_page", "article_html", "link_list"]
-
-#: Hosts of the common furniture: linked or loaded by every page, served by no one.
-NOISE_HOSTS: frozenset[str] = frozenset({
-    "fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "www.facebook.com",
-    "twitter.com", "t.me", "www.blogger.com",
-})
+__all__ = ["render_page", "article_html", "link_list"]
 
 _FONTS = "https://fonts.googleapis.com/css2?family=Noto+Sans+SC:wght@400;700&amp;display=swap"
 _JQUERY = "https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js"

@@ -1,10 +1,10 @@
 """Run every extractor over a page and merge what they find into artifacts.
 
-The page's material is joined into two strings, each scanned once per
-extractor: *prose* (visible and hidden text, attribute values) and *code*
-(scripts, link URLs, image URLs). A match's position tells which part it
-came from, hence its ``source`` and ``hidden`` flag, and whether that
-extractor counts there:
+The page's material is joined into one string (scripts, image URLs, link URLs
+to other sites, attribute values, then text), and each extractor reads it, or
+the slice it needs, once. A match's position tells which part it came from,
+hence its ``source`` and ``hidden`` flag, and whether that extractor counts
+there:
 
 =========== ====================================================================
 part        extractors
@@ -14,7 +14,8 @@ text        contact links written out (confidence 0.9), marked mentions, bare
 attributes  as text, with links at 1.0, plus tracking IDs
 scripts     contact links, e-mails, tracking IDs
 links       contact links, ``mailto:``, ``tel:``, wallets, tracking IDs; out-link
-            domains; meta refresh and JS targets are also redirects
+            domains (links to the page's own origin are skipped); meta refresh
+            and JS targets are also redirects
 images      image and image_host; tracking IDs (pixels)
 =========== ====================================================================
 
@@ -37,6 +38,7 @@ redirect http://spam.example/a.html header 1.0 False
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -45,8 +47,8 @@ from .email import emails, mailto_links
 from .found import LINK, TEXT_LINK, Found, lowered
 from .images import image_artifacts, text_image_urls
 from .line import line_ids, line_links
-from .outlinks import out_link_domains
-from .page import ParsedPage, parse_page
+from .outlinks import out_link_domains, site_of
+from .page import ParsedPage, parse_page, url_origin
 from .phones import marked_phones, tel_links
 from .qq import qq_links, qq_numbers
 from .redirects import http_redirect_targets
@@ -63,7 +65,42 @@ _LINK_FORMS = (telegram_links, whatsapp_links, line_links, qq_links)
 #: Extractors of identifiers written in prose: (text, low).
 _PROSE = (telegram_mentions, wechat_ids, qq_numbers, line_ids, marked_phones, text_image_urls)
 
+#: Sites whose pages link to contacts on the same site.
+_MESSENGER_SITES = frozenset(
+    {"t.me", "telegram.me", "telegram.dog", "wa.me", "whatsapp.com", "line.me", "lin.ee", "qq.com"}
+)
+
 _SEPARATOR = "\n\x00\n"  # no pattern crosses it: \s does not match NUL
+
+# Every artifact read from prose has an ASCII part (after NFKC): an ID, digits,
+# a URL, an ``@``. Chinese prose is mostly not ASCII, so extractors scan only
+# windows around ASCII runs, with room for a marker before (微信：, 飞机号,
+# 电话) and after (``@x (TG)``). The windows keep what every extractor needs;
+# a page of Chinese text shrinks several times.
+_ASCII_RUN_RE = re.compile(r"[!-~][ -~]{3,}")
+CONTEXT_BEFORE = 32
+CONTEXT_AFTER = 14
+
+
+def _ascii_windows(text: str) -> str:
+    """The parts of ``text`` around ASCII runs, joined by a separator.
+
+    >>> w = _ascii_windows("很长的中文" * 20 + "微信：abc123" + "再来一段中文" * 20)
+    >>> "微信：abc123" in w, len(w) == CONTEXT_BEFORE + len("abc123") + CONTEXT_AFTER
+    (True, True)
+    """
+    if text.isascii():
+        return text
+    spans: list[list[int]] = []
+    for m in _ASCII_RUN_RE.finditer(text):
+        start, end = m.start() - CONTEXT_BEFORE, m.end() + CONTEXT_AFTER
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([max(0, start), end])
+    if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] >= len(text):
+        return text
+    return _SEPARATOR.join(text[s:e] for s, e in spans)
 
 # Part kinds.
 _TEXT, _ATTR, _SCRIPT, _LINKS, _IMAGES = "text", "attr", "script", "links", "images"
@@ -113,14 +150,20 @@ class _Merger:
             self.put(f.kind, f.label, source, f.confidence, hidden)
 
     def scanned(
-        self, found: Iterable[Found], joined: _Joined, allowed: frozenset[str], demote: bool = False
+        self,
+        found: Iterable[Found],
+        joined: _Joined,
+        allowed: frozenset[str],
+        offset: int = 0,
+        demote: bool = False,
     ) -> None:
-        """Add matches from ``joined`` that come from an ``allowed`` part kind.
+        """Add matches from ``joined`` (or its slice from ``offset``) that come
+        from an ``allowed`` part kind.
 
         With ``demote``, a link form written in text counts as ``TEXT_LINK``.
         """
         for f in found:
-            kind, source, hidden = joined.part(f.pos)
+            kind, source, hidden = joined.part(f.pos + offset)
             if kind not in allowed:
                 continue
             conf = f.confidence
@@ -136,11 +179,11 @@ class _Merger:
 
 
 _PROSE_KINDS = frozenset({_TEXT, _ATTR})
-_ATTR_ONLY = frozenset({_ATTR})
-_CODE_KINDS = frozenset({_SCRIPT, _LINKS, _IMAGES})
 _LINKS_ONLY = frozenset({_LINKS})
-_SCRIPT_ONLY = frozenset({_SCRIPT})
-_NOT_IMAGES = frozenset({_SCRIPT, _LINKS})
+_NOT_IMAGES = frozenset({_SCRIPT, _LINKS, _ATTR, _TEXT})
+_EMAIL_KINDS = frozenset({_SCRIPT, _ATTR, _TEXT})
+_TRACKING_KINDS = frozenset({_SCRIPT, _IMAGES, _LINKS, _ATTR})
+_WALLET_KINDS = frozenset({_LINKS, _ATTR, _TEXT})
 
 
 def extract_artifacts(
@@ -165,7 +208,11 @@ def extract_artifacts(
     link_groups: dict[tuple[str, bool], list[str]] = {}
     image_urls: list[str] = []
     redirects: list[tuple[str, str, bool]] = []
+    plain_links: list[str] = []  # the common case, kept out of the dict below
     for role, ref_url, source, hidden in parsed.refs:
+        if role == "link" and source == "href" and not hidden:
+            plain_links.append(ref_url)
+            continue
         if role == "image":
             merger.add(image_artifacts(ref_url), source, hidden)
             image_urls.append(ref_url)
@@ -173,51 +220,53 @@ def extract_artifacts(
         link_groups.setdefault((source, hidden), []).append(ref_url)
         if role != "link":
             redirects.append((ref_url, source, hidden))
-    for (source, hidden), urls in link_groups.items():
-        for domain in out_link_domains(url, urls):
-            merger.put("domain", domain, source, LINK, hidden)
-
-    prose_parts = []
-    code_parts = []
+    if plain_links:
+        link_groups = {("href", False): plain_links, **link_groups}
+    # One string, in this order: scripts, images, links, attributes, text; so
+    # that each extractor reads one contiguous slice, or all of it.
+    scripts, links, attrs, texts = [], [], [], []
     for source, content, hidden in parsed.chunks:
         if not content:
             continue
-        if source == "text" or source == "attr":
-            prose_parts.append((content, source, source, hidden))
+        if source == "text":
+            texts.append((_ascii_windows(content), _TEXT, "text", hidden))
+        elif source == "attr":
+            attrs.append((content, _ATTR, "attr", hidden))
         elif source == "script":
-            code_parts.append((content, _SCRIPT, "script", hidden))
+            scripts.append((content, _SCRIPT, "script", hidden))
+    # Out-links and contact links point elsewhere: the page's own links need
+    # no look, unless the page is on a messenger's site (t.me/s/x links t.me/y).
+    own = url_origin(url) + "/"
+    if own == "/" or site_of(url) in _MESSENGER_SITES:
+        own = ""
     for (source, hidden), urls in link_groups.items():
-        code_parts.append(("\n".join(urls), _LINKS, source, hidden))
-    if image_urls:
-        code_parts.append(("\n".join(image_urls), _IMAGES, "attr", False))
-
-    # Code first, so that a link seen in an href keeps source "href".
-    if code_parts:
-        c = _Joined(code_parts)
-        text, low = c.text, c.low
+        foreign = [u for u in urls if not u.startswith(own)] if own else urls
+        if foreign:
+            for domain in out_link_domains(url, foreign):
+                merger.put("domain", domain, source, LINK, hidden)
+            links.append(("\n".join(foreign), _LINKS, source, hidden))
+    images = [("\n".join(image_urls), _IMAGES, "attr", False)] if image_urls else []
+    parts = scripts + images + links + attrs + texts
+    if parts:
+        j = _Joined(parts)
+        text, low = j.text, j.low
+        # Where the slices start: links onwards, attributes onwards.
+        at_links = j.starts[len(scripts) + len(images)] if links or attrs or texts else len(text)
+        at_prose = j.starts[len(parts) - len(attrs) - len(texts)] if attrs or texts else len(text)
         for extract in _LINK_FORMS:
-            merger.scanned(extract(text, LINK, low), c, _NOT_IMAGES)
-        merger.scanned(mailto_links(text, LINK, low), c, _NOT_IMAGES)
-        merger.scanned(tel_links(text, LINK, low), c, _LINKS_ONLY)
-        merger.scanned(emails(text, low), c, _SCRIPT_ONLY)
-        merger.scanned(tracking_ids(text, LINK, low), c, _CODE_KINDS)
-        link_parts = [p for p in code_parts if p[1] == _LINKS]
-        if link_parts:
-            links = _Joined(link_parts)
-            merger.scanned(wallets(links.text, LINK), links, _LINKS_ONLY)
-    if prose_parts:
-        p = _Joined(prose_parts)
-        text, low = p.text, p.low
-        for extract in _LINK_FORMS:
-            merger.scanned(extract(text, LINK, low), p, _PROSE_KINDS, demote=True)
-        for extract in _PROSE:
-            merger.scanned(extract(text, low), p, _PROSE_KINDS)
-        merger.scanned(emails(text, low), p, _PROSE_KINDS)
-        merger.scanned(wallets(text, TEXT_LINK), p, _PROSE_KINDS)
-        attr_parts = [part for part in prose_parts if part[1] == _ATTR]
-        if attr_parts:
-            a = _Joined(attr_parts)
-            merger.scanned(tracking_ids(a.text, LINK, a.low), a, _ATTR_ONLY)
+            merger.scanned(extract(text, LINK, low), j, _NOT_IMAGES, demote=True)
+        merger.scanned(mailto_links(text, LINK, low), j, _NOT_IMAGES)
+        merger.scanned(emails(text, low), j, _EMAIL_KINDS)
+        at_text = j.starts[len(parts) - len(texts)] if texts else len(text)
+        merger.scanned(tracking_ids(text[:at_text], LINK, low[:at_text]), j, _TRACKING_KINDS)
+        if at_prose > at_links:
+            merger.scanned(tel_links(text[at_links:at_prose], LINK, low[at_links:at_prose]), j, _LINKS_ONLY, at_links)
+        if at_links < len(text):
+            merger.scanned(wallets(text[at_links:], LINK), j, _WALLET_KINDS, at_links, demote=True)
+        if at_prose < len(text):
+            prose, prose_low = text[at_prose:], low[at_prose:]
+            for extract in _PROSE:
+                merger.scanned(extract(prose, prose_low), j, _PROSE_KINDS, at_prose)
 
     for target, source, hidden in redirects:
         merger.put("redirect", target, source, LINK, hidden)

@@ -59,10 +59,38 @@ def _label(local: str, domain: str) -> str | None:
 _ANCHORS = ("@", "[at]", "(at)", "{at}", "<at>")
 
 
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+
+
+def _starts(low: str) -> Iterator[int]:
+    """Where an address could start: the local part before each ``@`` or ``[at]``."""
+    for anchor in _ANCHORS:
+        at = low.find(anchor)
+        while at >= 0:
+            i = at
+            if anchor != "@":
+                while i > 0 and low[i - 1] == " ":
+                    i -= 1
+            end = i
+            lo = max(0, i - 64)
+            while i > lo and low[i - 1] in _LOCAL_CHARS:
+                i -= 1
+            if i < end:
+                yield i
+            at = low.find(anchor, at + 1)
+
+
 def emails(text: str, low: str | None = None) -> Iterator[Found]:
     """Addresses written in ``text``; obfuscated spellings get a lower confidence."""
     low = lowered(text) if low is None else low
-    for m in anchored(_EMAIL_RE, low, low, _ANCHORS, 66, 200):
+    seen = -1
+    for start in sorted(set(_starts(low))):
+        if start < seen:
+            continue
+        m = _EMAIL_RE.match(low, start, start + 330)
+        if m is None:
+            continue
+        seen = m.end()
         label = _label(m.group("local"), m.group("domain"))
         if label is not None:
             plain = "@" in m.group(0) and "[" not in m.group(0) and "(" not in m.group(0)

@@ -74,7 +74,8 @@ def anchored(
     Python's regex engine tries a pattern that starts with a lookbehind or an
     alternation at every position, at tens of nanoseconds each; ``str.find``
     of a literal anchor is a hundred times faster. Every match must contain
-    one of ``anchors`` (lower-case, found in ``low``), start at most
+    one of ``anchors`` (found in ``low``, normally ``text`` lower-cased, with
+    the same positions), start at most
     ``before`` characters before it and end at most ``after`` characters after
     it. Lookbehinds still see the text before a window. ``accept(low, i)``,
     if given, rejects hits at ``i`` cheaply before any regex runs.

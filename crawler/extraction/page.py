@@ -1,11 +1,14 @@
 """Parse a page once with lxml: title, text, links, images, and the raw material of extraction.
 
-:func:`parse_page` walks the tree a handful of times in C (XPath) and keeps,
-besides the public fields, the pieces that :func:`~crawler.extraction.extract_artifacts`
-reads: text, attribute values, scripts and style sheets, each flagged visible
-or hidden. An element is hidden when it, or an ancestor, has the ``hidden``
-attribute, an inline ``display:none`` / ``visibility:hidden`` style, or a class
-or id that a ``<style>`` block hides with a simple selector.
+:func:`parse_page` parses once and walks the tree once, in document order, and
+keeps, besides the public fields, the pieces that
+:func:`~crawler.extraction.extract_artifacts` reads: text, attribute values,
+scripts and style sheets, each flagged visible or hidden. An element is hidden
+when it, or an ancestor, has the ``hidden`` attribute, an inline
+``display:none`` / ``visibility:hidden`` style, or a class or id that an
+earlier ``<style>`` block hides with a simple selector (``.x``, ``#y``).
+Text is NFKC-normalized, one line per block element; scripts and styles are
+left out of it, hidden text comes last.
 
 >>> p = parse_page('''<html><head><title>LEB卡 续费</title>
 ...   <script>gtag('config', 'G-ABC123XY');</script></head><body>
@@ -39,7 +42,7 @@ from lxml import etree
 from .redirects import js_location_targets, meta_refresh_target
 from .text import normalize, tidy_whitespace
 
-__all__ = ["ParsedPage", "Chunk", "Ref", "parse_page", "absolute_url"]
+__all__ = ["ParsedPage", "Chunk", "Ref", "parse_page", "absolute_url", "url_origin"]
 
 ChunkSource = Literal["text", "attr", "script", "css"]
 RefRole = Literal["link", "image", "refresh", "js"]
@@ -53,13 +56,10 @@ class Chunk(NamedTuple):
     hidden: bool
 
 
-class Ref(NamedTuple):
-    """An absolute URL the page references, and how."""
-
-    role: RefRole
-    url: str
-    source: Literal["href", "attr", "script", "css"]
-    hidden: bool
+#: An absolute URL the page references, and how: ``(role, url, source, hidden)``
+#: with role ``link``, ``image``, ``refresh`` or ``js`` and source ``href``,
+#: ``attr``, ``script`` or ``css``. Plain tuples: pages have hundreds.
+Ref = tuple[str, str, str, bool]
 
 
 @dataclass(slots=True)
@@ -126,6 +126,11 @@ _SKIPPED_ATTRS = frozenset(
     sizes colspan rowspan valign cellpadding cellspacing for method hidden name
     http-equiv property itemprop itemtype itemscope xmlns""".split()
 )
+#: Attributes that neither hide an element nor carry anything to extract.
+_INERT_ATTRS = frozenset(
+    """rel target width height lang dir align border role tabindex loading decoding
+    colspan rowspan valign""".split()
+)
 _HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-case
 _SIMPLE_SELECTOR_RE = re.compile(r"^\s*([.#])([A-Za-z_][\w-]*)\s*$")
 _CSS_URL_RE = re.compile(r"""url\(\s*(["']?)([^"')]+?)\1\s*\)""", re.I)
@@ -184,7 +189,7 @@ def absolute_url(base: str, ref: str) -> str | None:
     if ref.startswith(("http://", "https://")):
         pass
     elif ref[0] == "/" and ref[1:2] != "/" and "/." not in ref and "\\" not in ref:
-        origin = _origin(base)
+        origin = url_origin(base)
         ref = origin + ref if origin else _join(base, ref)
     elif ref[0] == "/" or "./" in ref or _SCHEME_RE.match(ref) is None:
         ref = _join(base, ref)
@@ -197,8 +202,12 @@ def absolute_url(base: str, ref: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _origin(base: str) -> str:
-    """``scheme://host[:port]`` of an http(s) URL, or ``""``."""
+def url_origin(base: str) -> str:
+    """``scheme://host[:port]`` of an http(s) URL, or ``""``.
+
+    >>> url_origin("https://a.example:8443/x/y?z"), url_origin("mailto:x@y.example")
+    ('https://a.example:8443', '')
+    """
     if base.startswith(("http://", "https://")):
         parts = base.split("/", 3)
         if parts[2] and "\\" not in parts[2]:
@@ -225,24 +234,35 @@ def _is_image_url(url: str) -> bool:
 class _Collector:
     """Accumulates references and scannable attribute values during the walk."""
 
-    __slots__ = ("base", "refs", "attrs", "hidden_attrs")
+    __slots__ = ("base", "origin", "refs", "attrs", "hidden_attrs")
 
     def __init__(self, base: str) -> None:
-        self.base = base
+        self.set_base(base)
         self.refs: list[Ref] = []
         self.attrs: list[str] = []
         self.hidden_attrs: list[str] = []
 
+    def set_base(self, base: str) -> None:
+        self.base = base
+        self.origin = url_origin(base)
+
     def add_ref(self, role: RefRole, raw: str, source, hidden: bool) -> None:
-        if raw.startswith(("http://", "https://")) and "#" not in raw and raw.isprintable():
-            url = raw.strip()
+        # Fast paths for the common cases: absolute http(s), or "/path" on an http(s) page.
+        if "#" not in raw and raw.isprintable() and " " not in raw:
+            first = raw[:1]
+            if first == "h" and raw.startswith(("http://", "https://")):
+                url = raw
+            elif first == "/" and raw[1:2] != "/" and self.origin and "/." not in raw and "\\" not in raw:
+                url = self.origin + raw
+            else:
+                url = absolute_url(self.base, raw)
         else:
             url = absolute_url(self.base, raw)
-            if url is None:
-                return
+        if url is None:
+            return
         if role == "image" and not _is_image_url(url):
             return
-        self.refs.append(Ref(role, url, source, hidden))
+        self.refs.append((role, url, source, hidden))  # a Ref, built cheaply
 
     def css_images(self, css: str, hidden: bool) -> None:
         if "url(" not in css and "URL(" not in css:
@@ -252,11 +272,26 @@ class _Collector:
             if not raw.startswith("data:"):
                 self.add_ref("image", raw, "css", hidden)
 
-    def element(self, tag: str, items: list[tuple[str, str]], hidden: bool) -> None:
-        """References and scannable attribute values of one element."""
-        texts = self.hidden_attrs if hidden else self.attrs
+    def element(
+        self,
+        tag: str,
+        items: list[tuple[str, str]],
+        inherited: bool,
+        hide_classes: set[str],
+        hide_ids: set[str],
+    ) -> bool:
+        """Collect one element's references and attribute text; return whether it is hidden.
+
+        Whether the element hides itself is only known after reading all its
+        attributes, so what it references is collected first and committed
+        after.
+        """
+        hidden = inherited
+        refs: list[tuple[str, str, str]] = []
+        texts: list[str] = []
+        roles = _ATTR_ROLES
         for name, value in items:
-            role = _ATTR_ROLES.get(name)
+            role = roles.get(name)
             if role is None:
                 if value:
                     texts.append(value)
@@ -264,21 +299,36 @@ class _Collector:
                 continue
             elif role == "href":
                 if tag == "a" or tag == "area":
-                    self.add_ref("link", value, "href", hidden)
+                    refs.append(("link", value, "href"))
+            elif role == "class":
+                if hide_classes and _has_class(value, hide_classes):
+                    hidden = True
+            elif role == "id":
+                if value in hide_ids:
+                    hidden = True
+            elif role == "hidden":
+                hidden = True
             elif role == "style":
-                self.css_images(value, hidden)
+                low = value.lower()
+                if ("none" in low or "hidden" in low) and _HIDING_STYLE_RE.search(low):
+                    hidden = True
+                if "url(" in low:
+                    for m in _CSS_URL_RE.finditer(value):
+                        raw = m.group(2)
+                        if not raw.startswith("data:"):
+                            refs.append(("image", raw, "css"))
             elif role == "image":
                 tags = _IMAGE_ATTRS[name]
                 if tag in tags or "*" in tags:
                     if not value.startswith("data:"):
-                        self.add_ref("image", value, "attr", hidden)
+                        refs.append(("image", value, "attr"))
                 elif value:
                     texts.append(value)
             elif role == "srcset":
                 for candidate in value.split(","):
                     parts = candidate.split()
                     if parts and not parts[0].startswith("data:"):
-                        self.add_ref("image", parts[0], "attr", hidden)
+                        refs.append(("image", parts[0], "attr"))
             elif role == "content":
                 if tag != "meta":
                     texts.append(value)
@@ -288,16 +338,24 @@ class _Collector:
                 if equiv is not None and equiv.lower() == "refresh":
                     target = meta_refresh_target(value)
                     if target:
-                        self.add_ref("refresh", target, "attr", hidden)
+                        refs.append(("refresh", target, "attr"))
                 elif attrib.get("property") == "og:image" or attrib.get("name") == "twitter:image":
-                    self.add_ref("image", value, "attr", hidden)
+                    refs.append(("image", value, "attr"))
                 elif value:
                     texts.append(value)
+        for role, raw, source in refs:
+            self.add_ref(role, raw, source, hidden)  # type: ignore[arg-type]
+        if texts:
+            (self.hidden_attrs if hidden else self.attrs).extend(texts)
+        return hidden
 
 
 #: How the walk treats an attribute; absent: scan its value as text.
 _ATTR_ROLES: dict[str, str] = {
     **{name: "skip" for name in _SKIPPED_ATTRS},
+    "class": "class",
+    "id": "id",
+    "hidden": "hidden",
     **{name: "image" for name in _IMAGE_ATTRS},
     "href": "href",
     "style": "style",
@@ -305,6 +363,18 @@ _ATTR_ROLES: dict[str, str] = {
     "data-srcset": "srcset",
     "content": "content",
 }
+
+
+def _has_class(value: str, classes: set[str]) -> bool:
+    """Whether the ``class`` attribute ``value`` names one of ``classes``.
+
+    >>> _has_class("menu hide", {"hide"}), _has_class("hidden-xs", {"hide"})
+    (True, False)
+    """
+    for c in classes:
+        if c in value and c in value.split():
+            return True
+    return False
 
 
 def _text_of(el) -> str:
@@ -330,23 +400,6 @@ def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def _is_hidden(items: list[tuple[str, str]], classes: set[str], ids: set[str]) -> bool:
-    for name, value in items:
-        if name == "hidden":
-            return True
-        if name == "style":
-            low = value.lower()
-            if ("none" in low or "hidden" in low) and _HIDING_STYLE_RE.search(low):
-                return True
-        elif name == "class":
-            if classes and not classes.isdisjoint(value.split()):
-                return True
-        elif name == "id":
-            if value in ids:
-                return True
-    return False
-
-
 def parse_page(html: str, url: str) -> ParsedPage:
     """Parse ``html`` fetched from ``url``; never raises on malformed input."""
     root = _root(html) if html else None
@@ -362,11 +415,12 @@ def parse_page(html: str, url: str) -> ParsedPage:
     hidden_roots = []
     hide_classes: set[str] = set()
     hide_ids: set[str] = set()
-    base_el = root.find(".//base[@href]")
-    if base_el is not None:
-        col.base = absolute_url(url, base_el.get("href") or "") or url
     blocks = _BLOCKS
     element = col.element
+    add_ref = col.add_ref
+    refs_append = col.refs.append
+    inert = _INERT_ATTRS
+    base_seen = False
 
     # One pass in document order: parents come before their children.
     for el in root.iter():
@@ -385,18 +439,53 @@ def parse_page(html: str, url: str) -> ParsedPage:
                 else:
                     scripts.append(content)
             dropped.append(el)
+        elif tag == "base" and not base_seen:  # in <head>, before the links it governs
+            base_seen = True
+            col.set_base(absolute_url(url, el.get("href") or "") or url)
         items = el.items()
-        if hidden_set and el.getparent() in hidden_set:
-            hidden_set.add(el)
-            if items:
-                element(tag, items, True)
-        elif items:
-            if _is_hidden(items, hide_classes, hide_ids):
-                hidden_set.add(el)
-                hidden_roots.append(el)
-                element(tag, items, True)
+        if items:
+            inherited = el.getparent() in hidden_set if hidden_set else False
+            # Fast path for the commonest elements: links and boxes whose
+            # attributes cannot hide them or hold anything else to extract.
+            href = None
+            for name, value in items:
+                if name == "href":
+                    href = value
+                elif name == "class":
+                    if hide_classes and _has_class(value, hide_classes):
+                        break
+                elif name == "id":
+                    if value in hide_ids:
+                        break
+                elif name in inert:
+                    continue
+                elif name == "style":
+                    low = value.lower()
+                    if "none" in low or "hidden" in low or "url(" in low:
+                        break
+                else:
+                    break
             else:
-                element(tag, items, False)
+                if href is not None and (tag == "a" or tag == "area"):
+                    if (
+                        href[:4] == "http"
+                        and href.startswith(("http://", "https://"))
+                        and "#" not in href
+                        and " " not in href
+                        and href.isprintable()
+                    ):
+                        refs_append(("link", href, "href", inherited))
+                    else:
+                        add_ref("link", href, "href", inherited)
+                if inherited:
+                    hidden_set.add(el)
+                continue
+            if element(tag, items, inherited, hide_classes, hide_ids):
+                hidden_set.add(el)
+                if not inherited:
+                    hidden_roots.append(el)
+        elif hidden_set and el.getparent() in hidden_set:
+            hidden_set.add(el)
 
     for el in dropped:
         _drop(el)
@@ -429,13 +518,13 @@ def parse_page(html: str, url: str) -> ParsedPage:
         chunks.append(Chunk("css", css, False))
         col.css_images(css, False)
 
-    refs = sorted(col.refs, key=lambda r: r.hidden)
+    refs = sorted(col.refs, key=lambda r: r[3]) if hidden_roots else col.refs
     text = visible + "\n" + hidden_text if hidden_text else visible
     return ParsedPage(
         title=tidy_whitespace(normalize(title)),
         text=text,
-        links=_dedupe(r.url for r in refs if r.role != "image"),
-        images=_dedupe(r.url for r in refs if r.role == "image"),
+        links=_dedupe(r[1] for r in refs if r[0] != "image"),
+        images=_dedupe(r[1] for r in refs if r[0] == "image"),
         base_url=col.base,
         chunks=chunks,
         refs=refs,

@@ -96,22 +96,73 @@ def _handle(name: str, confidence: float, pos: int) -> Found | None:
     return Found("handle", f"telegram:{name}", confidence, pos)
 
 
-def _after_dot(low: str, i: int) -> bool:
-    """Whether the ``me``/``dog`` at ``i`` follows a dot as spammers write it."""
+_CLOSERS = {"]": "[", ")": "(", "}": "{"}
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _link_start(low: str, i: int) -> int:
+    """Where a Telegram link whose ``me``/``dog``/``tg:`` is at ``i`` starts; -1 if none.
+
+    Walks back over the dot as spammers write it (``.``, ``。``, ``[.]``,
+    ``(dot)``, with spaces) to ``t`` or ``telegram``, and over ``www.`` or a
+    ``username.`` subdomain. The link pattern then matches at that one place.
+    """
     if low[i] == "t":  # tg:
-        return True
-    j = i - 1
-    while j >= 0 and i - j <= 3 and low[j] == " ":
+        return i
+    j = i
+    while j > 0 and i - j < 3 and low[j - 1] == " ":
         j -= 1
-    if j < 0:
-        return False
-    return low[j] in ".。])}" or low.endswith("dot", 0, j + 1)
+    if j == 0:
+        return -1
+    c = low[j - 1]
+    if c == "." or c == "。":
+        k = j - 1
+    elif c in _CLOSERS:
+        k = low.rfind(_CLOSERS[c], max(0, j - 6), j)
+        if k < 0:
+            return -1
+    elif low.endswith("dot", 0, j):
+        k = j - 3
+    else:
+        return -1
+    while k > 0 and j - k < 8 and low[k - 1] == " ":
+        k -= 1
+    if low.endswith("telegram", 0, k):
+        start = k - 8
+    elif k > 0 and low[k - 1] == "t":
+        start = k - 1
+    else:
+        return -1
+    if low.endswith("www.", 0, start):
+        return start - 4
+    if start > 0 and low[start - 1] == ".":  # username.t.me
+        u = start - 1
+        while u > 0 and start - u < 34 and low[u - 1] in _NAME_CHARS:
+            u -= 1
+        if u < start - 1:
+            return u
+    return start
 
 
 def telegram_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Handles and invites from Telegram link forms in ``text`` (URLs or prose)."""
     low = lowered(text) if low is None else low
-    for m in anchored(_LINK_RE, text, low, ("me", "dog", "tg:"), 48, 110, _after_dot):
+    starts = set()
+    for anchor in ("me", "dog", "tg:"):
+        i = low.find(anchor)
+        while i >= 0:
+            start = _link_start(low, i)
+            if start >= 0:
+                starts.add(start)
+            i = low.find(anchor, i + 1)
+    done = -1
+    for start in sorted(starts):
+        if start < done:
+            continue
+        m = _LINK_RE.match(text, start, start + 160)
+        if m is None:
+            continue
+        done = m.end()
         invite = m.group("invite") or m.group("tginvite")
         if invite:
             yield Found("invite", f"telegram:+{invite}", confidence, m.start())

@@ -25,7 +25,7 @@ result is the same as NFKC of the text without invisible characters.
 >>> normalize(normalize("ＴＧ：＠Ｘ")) == normalize("ＴＧ：＠Ｘ")
 True
 >>> tidy_whitespace("  a \\t b\\n\\n \\n c  ")
-'a \\t b\\nc'
+'a b\\nc'
 """
 
 from __future__ import annotations
@@ -109,13 +109,25 @@ def _full(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def tidy_whitespace(text: str) -> str:
-    """Strip every line and drop blank lines.
+_NEWLINE_SPACE_RE = re.compile(r"\n\s+")  # a literal first: the engine skips fast
+_SPACES_RE = re.compile(r"  +")
 
-    >>> tidy_whitespace("x\\r\\n\\r\\n  y ")
-    'x\\ny'
+
+def tidy_whitespace(text: str) -> str:
+    r"""Drop blank lines and the spaces around line breaks; squeeze runs of spaces.
+
+    >>> tidy_whitespace("x\r\n\r\n  y \t z ")
+    'x\ny z'
     """
-    return "\n".join([line for line in map(str.strip, text.splitlines()) if line])
+    if "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = text.replace("\t", " ").replace("\r", " ").replace("\f", " ").replace("\v", " ")
+    if "  " in text:
+        text = _SPACES_RE.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINE_SPACE_RE.sub("\n", text)
+        if " \n" in text:
+            text = text.replace(" \n", "\n")
+    return text.strip()
 
 
 def fold(text: str) -> str:

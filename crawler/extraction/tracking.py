@@ -24,12 +24,15 @@ from .found import LINK, Found, anchored, lowered
 
 __all__ = ["tracking_ids", "is_placeholder"]
 
-#: (label prefix, pattern, lower-case the ID, anchors in lower-case text)
+#: (label prefix, pattern, lower-case the ID, anchors). Anchors in upper case
+#: are looked up in the text as written (IDs are upper case, and ``G-`` as
+#: written is much rarer than ``g-`` in lower-cased code); the others in the
+#: lower-cased text.
 _PATTERNS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = (
-    ("ga", re.compile(r"(?<![A-Za-z0-9-])(UA-(\d{4,10})-\d{1,4})(?![\w-])"), False, ("ua-",)),
-    ("ga4", re.compile(r"(?:['\"=]|id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False, ("g-",)),
-    ("gtm", re.compile(r"(?<![A-Za-z0-9-])(GTM-([A-Z0-9]{4,9}))(?![\w-])"), False, ("gtm-",)),
-    ("gads", re.compile(r"(?<![A-Za-z0-9-])(AW-(\d{6,12}))(?![\w-])"), False, ("aw-",)),
+    ("ga", re.compile(r"(?<![A-Za-z0-9-])(UA-(\d{4,10})-\d{1,4})(?![\w-])"), False, ("UA-",)),
+    ("ga4", re.compile(r"(?:['\"=]|id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False, ("G-",)),
+    ("gtm", re.compile(r"(?<![A-Za-z0-9-])(GTM-([A-Z0-9]{4,9}))(?![\w-])"), False, ("GTM-",)),
+    ("gads", re.compile(r"(?<![A-Za-z0-9-])(AW-(\d{6,12}))(?![\w-])"), False, ("AW-",)),
     ("adsense", re.compile(r"(?<![A-Za-z0-9-])(?:ca-)?(pub-(\d{10,20}))(?![\w-])"), False, ("pub-",)),
     ("baidu", re.compile(r"hm\.js\?(([0-9a-f]{32}))(?![0-9a-z])", re.I), True, ("hm.js",)),
     ("yandex", re.compile(r"(?:(?<![\w.])ym\(\s*|mc\.yandex\.(?:ru|com)/watch/)((\d{5,12}))(?!\d)"), False,
@@ -57,7 +60,8 @@ def tracking_ids(text: str, confidence: float = LINK, low: str | None = None) ->
     """Tracking IDs in script or attribute text, labelled ``kind:ID``."""
     low = lowered(text) if low is None else low
     for name, pattern, lower, anchors in _PATTERNS:
-        for m in anchored(pattern, text, low, anchors, 40, 80):
+        where = text if anchors[0].isupper() else low
+        for m in anchored(pattern, text, where, anchors, 40, 80):
             ident, body = m.group(1), m.group(2)
             if is_placeholder(body):
                 continue

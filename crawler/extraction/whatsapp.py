@@ -33,10 +33,19 @@ _LINK_RE = re.compile(
 )
 
 
+_LINK_NEXT = frozenset(".。 [(:/")
+
+
+def _link_like(low: str, i: int) -> bool:
+    """Cheap test before any regex: ``wa`` then a dot, or ``whatsapp`` then ``:``/dot."""
+    n = 8 if low.startswith("whatsapp", i) else 2
+    return low[i + n : i + n + 1] in _LINK_NEXT and i + n < len(low)
+
+
 def whatsapp_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """WhatsApp handles from link forms in ``text``."""
     low = lowered(text) if low is None else low
-    for m in anchored(_LINK_RE, text, low, ("wa", "whatsapp"), 32, 220):
+    for m in anchored(_LINK_RE, text, low, ("wa", "whatsapp"), 32, 220, _link_like):
         raw = (m.group("wa") or m.group("api") or m.group("app")).replace("%20", "")
         digits = e164_digits("+" + raw)
         if digits is not None:
