@@ -303,7 +303,12 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         def f(key: str) -> str:
             return f"{r[key]:6.3f}" if key in r else f"{'-':>6}"
-        ratio = f"{r['ratio']:9.1f}x" if "ratio" in r else f"{'':>10}"
+        if "ratio" not in r:
+            ratio = f"{'':>10}"
+        elif r["status"] == "ok":
+            ratio = f"{r['ratio']:9.1f}x"
+        else:  # did not finish: a lower bound
+            ratio = f"{'>' + format(r['ratio'], '.0f'):>9}x"
         print(f"{fmt_size(r['size']):>6}  {r['tool']:<29} {r['wall']:8.1f} {r['peak_gb']:8.2f} "
               f"{ratio}  {f('ari')} {f('pair_p')} {f('pair_r')} {f('b3_p')} {f('b3_r')}  "
               f"{r['status']}{'; ' + r['note'] if r.get('note') else ''}")
@@ -318,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     p.add_argument("--peers", default="networkx,cnt", help="comma-separated; '' for none")
+    p.add_argument("--peer-sizes", type=int, nargs="*", default=None,
+                   help="sizes at which peers run (default: all sizes)")
     p.add_argument("--peer-timeout", type=float, default=600.0)
     p.add_argument("--peer-mem-gb", type=float, default=6.0)
     p.add_argument("--workdir", default="/tmp/cobweb-bench-analysis")
@@ -329,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     peers = {x for x in args.peers.split(",") if x}
     rows: list[dict] = []
     for n in args.sizes:
-        rows += bench_size(n, work, args, peers)
+        on = args.peer_sizes is None or n in args.peer_sizes
+        rows += bench_size(n, work, args, peers if on else set())
     print()
     print_table(rows)
     ours = [r for r in rows if r["tool"] == "cobweb analyze"]
