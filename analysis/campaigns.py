@@ -146,7 +146,7 @@ def build_campaigns(
             ))
             if strong:
                 n_sites_here = max(int(site_count.get(k, 1)), 1)
-                score_mass += n_pages / size * float(evidence.rarity[a]) * (1 - 1 / n_sites_here)
+                score_mass += n_pages / size * (1 - 1 / n_sites_here)
                 if n_pages * 2 >= evidence.pages[a]:
                     owner.setdefault(a, c)
         evidence_items.sort(key=lambda t: t[0])

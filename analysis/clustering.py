@@ -2,17 +2,20 @@
 
 The steps, each linear in the number of page-artifact pairs:
 
-1. **Strong groups.** Pages sharing a tie artifact (see
+1. **Strong groups.** Pages sharing a contact (handle, invite, wallet; see
    :mod:`analysis.evidence`) carried by at least two sites are connected
    components of the page-artifact bipartite graph (scipy sparse), so chains
    (A shares h1 with B, B shares h2 with C) are one group and an artifact on
    ``k`` pages costs ``k``, never ``k**2``. Only *firm* pairs count: links,
    attributes, scripts, imports, or text mentions of high confidence.
-2. **Site-local artifacts** (a tie artifact on one site only: its analytics ID,
-   its footer e-mail) join a site's other pages to a cross-site group only when
-   at least ``site_local_share`` of their pages are already in it. A forum that
-   carries one spam post is not swallowed by the campaign through the forum's
-   own template.
+2. **Agreeing artifacts.** Other tie artifacts on two sites or more (images,
+   tracking IDs, redirects), then tie artifacts of a single site (its
+   analytics ID, logo, footer e-mail) join groups only where they agree: the
+   group holds more than ``join_share`` of the artifact's pages, or the
+   artifact is on at least ``join_share`` of the group's pages. A campaign's
+   own sites come along whole; a forum (or a network of forums under one
+   analytics ID) that carries a spam post is not swallowed by the campaign
+   through its own template, and does not bridge two campaigns.
 3. **Weak attachment.** Pages left alone (no strong tie) may join a group
    through weak evidence: non-ubiquitous out-link domains and image hosts
    characteristic of the group, near-duplicate text, and low-confidence text
@@ -100,16 +103,47 @@ def _group_sites(table: PageTable, labels: np.ndarray) -> np.ndarray:
     return np.bincount(key // max(table.n_sites, 1), minlength=n_groups)
 
 
-def strong_groups(table: PageTable, evidence: Evidence, *, site_local_share: float = 0.5) -> np.ndarray:
+def _join(table: PageTable, comp: np.ndarray, pairs: np.ndarray, share: float) -> np.ndarray:
+    """Merge groups through the artifacts of the selected pairs, where they agree.
+
+    An artifact joins a group when the group holds more than ``share`` of the
+    artifact's pages (the artifact is the group's), or the artifact is on at
+    least ``share`` of the group's pages (it characterizes the group). A page
+    with no group yet is a group of one, which every artifact it carries
+    characterizes.
+    """
+    pa = table.pair_art[pairs].astype(np.int64)
+    if pa.size == 0:
+        return comp
+    pc = comp[table.pair_page[pairs]]
+    n_comp = int(comp.max()) + 1
+    size = np.bincount(comp, minlength=n_comp)
+    total = np.bincount(pa, minlength=table.n_artifacts)
+    key, counts = np.unique(pa * n_comp + pc, return_counts=True)
+    arts, groups = key // n_comp, key % n_comp
+    keep = (counts > share * total[arts]) | (counts >= share * size[groups])
+    merged = _components(n_comp, table.n_artifacts, groups[keep], arts[keep])
+    return _dense(merged[comp])
+
+
+def strong_groups(table: PageTable, evidence: Evidence, *, join_share: float = 0.5) -> np.ndarray:
     """Group label of every page from strong evidence alone (steps 1 and 2).
+
+    1. Contacts (handle, invite, wallet) on two sites or more tie
+       unconditionally: connected components, so chains are one group.
+    2. Other tie artifacts on two sites or more (images, tracking IDs,
+       redirects), then tie artifacts of one site (its analytics ID, logo,
+       footer e-mail), join groups only where they agree (see :func:`_join`):
+       a network of forums carrying one spam post from each of two campaigns
+       does not merge the campaigns, nor join them.
 
     Parameters
     ----------
     table : PageTable
     evidence : Evidence
-    site_local_share : float
-        Share of a site-local artifact's pages that must already be in one
-        cross-site group for its other pages to join that group.
+    join_share : float
+        The share of an artifact's pages a group must hold, or of a group's
+        pages the artifact must be on, for step 2 to join them.
 
     Returns
     -------
@@ -118,35 +152,12 @@ def strong_groups(table: PageTable, evidence: Evidence, *, site_local_share: flo
     """
     n = table.n_pages
     tie = evidence.tie
-    cross = table.pair_firm & (tie & (evidence.sites >= 2))[table.pair_art]
-    comp = _components(n, table.n_artifacts, table.pair_page[cross], table.pair_art[cross])
-    n_comp = int(comp.max()) + 1 if n else 0
-
-    local = table.pair_firm & (tie & (evidence.sites == 1))[table.pair_art]
-    pa = table.pair_art[local].astype(np.int64)
-    pc = comp[table.pair_page[local]]
-    if pa.size == 0:
-        return comp
-    comp_sites = _group_sites(table, comp)
-    multi = comp_sites[pc] >= 2
-    total = np.bincount(pa, minlength=table.n_artifacts)
-    key, counts = np.unique(pa[multi] * n_comp + pc[multi], return_counts=True)
-    best_count = np.zeros(table.n_artifacts, dtype=np.int64)
-    best_comp = np.full(table.n_artifacts, -1, dtype=np.int64)
-    if key.size:
-        arts = key // n_comp
-        # for each artifact the group holding most of its pages (ties: lowest label)
-        order = np.lexsort((key % n_comp, -counts, arts))
-        arts_o = arts[order]
-        firsts = order[np.r_[True, arts_o[1:] != arts_o[:-1]]]
-        best_count[arts[firsts]] = counts[firsts]
-        best_comp[arts[firsts]] = key[firsts] % n_comp
-    join = best_count > site_local_share * np.maximum(total, 1)
-    join &= best_count > 0
-    alone = best_count == 0
-    take = alone[pa] | (join[pa] & (~multi | (pc == best_comp[pa])))
-    merged = _components(n_comp, table.n_artifacts, pc[take], pa[take])
-    return _dense(merged[comp])
+    firm = table.pair_firm
+    cross = evidence.sites >= 2
+    contacts = firm & (tie & cross & evidence.contact)[table.pair_art]
+    comp = _components(n, table.n_artifacts, table.pair_page[contacts], table.pair_art[contacts])
+    comp = _join(table, comp, firm & (tie & cross & ~evidence.contact)[table.pair_art], join_share)
+    return _join(table, comp, firm & (tie & ~cross)[table.pair_art], join_share)
 
 
 def _home_groups(
@@ -303,7 +314,7 @@ def cluster_pages(
     min_pages: int = 2,
     min_sites: int = 2,
     min_attach: float = 1.0,
-    site_local_share: float = 0.5,
+    join_share: float = 0.5,
     seed: int | None = 0,
 ) -> Clustering:
     """Campaigns of a run: steps 1-4 and the size filters.
@@ -316,7 +327,7 @@ def cluster_pages(
     min_pages, min_sites : int
         A campaign has at least this many pages on this many sites.
     min_attach : float
-    site_local_share : float
+    join_share : float
     seed : int or None
 
     Returns
@@ -327,7 +338,7 @@ def cluster_pages(
     if n == 0:
         empty = np.zeros(0, dtype=bool)
         return Clustering(np.zeros(0, dtype=np.int64), empty, empty, 0)
-    labels = strong_groups(table, evidence, site_local_share=site_local_share)
+    labels = strong_groups(table, evidence, join_share=join_share)
     labels, attached = attach_pages(
         table, evidence, labels, near_dups=near_dups, min_attach=min_attach, seed=seed
     )

@@ -32,7 +32,6 @@ Run ``python -m bench.synthetic_tables 10000 /tmp/t10k`` to write one table.
 from __future__ import annotations
 
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +89,7 @@ def write_table(n_pages: int, directory: str | Path, seed: int = 0) -> dict[str,
             stats["pairs"] += len(arts)
 
         def site_template(site: str, n_site_pages: int, ga: str | None = None) -> list[str]:
-            arts = [_art("tracking_id", ga or f"ga:UA-{zlib.crc32(site.encode()) % 10**8}-1"),
+            arts = [_art("tracking_id", ga or f"ga4:G-{site.replace('.', '').replace('-', '').upper()}"),
                     _art("image", f"http://{site}/logo.png")]
             if rng.random() < 0.7:
                 arts.append(_art("handle", f"email:admin@{site}"))

@@ -19,7 +19,8 @@ wrong; every good line is imported. ``cobweb import`` exits with status 1
 when any line was skipped, so scripts notice. Importing is idempotent and
 never loses data: pages are merged by URL (see :meth:`PageStore.add_pages`),
 and a file can be imported again, or after a crawl, safely. Lines are
-committed in batches; a killed import keeps every committed batch.
+committed in batches; a killed import keeps every committed batch. Large
+files are parsed in a second process while the first writes to the store.
 
 >>> parse_line('{"url": "HTTP://A.com", "artifacts": [{"kind": "handle", "label": "telegram:x"}]}', 1)
 ImportedPage(url='http://a.com/', fetched_at='', artifacts=[('handle', 'telegram:x', 'import', 1.0, False)], html=None, title='', text='')
@@ -33,10 +34,13 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import get_args
 
 import orjson
@@ -66,6 +70,9 @@ class BadLine(ValueError):
         super().__init__(f"line {lineno}: {message}")
         self.lineno = lineno
         self.message = message
+
+    def __reduce__(self):
+        return (BadLine, (self.lineno, self.message))
 
 
 @dataclass(slots=True)
@@ -203,13 +210,85 @@ def _record(page: ImportedPage) -> PageRecord:
     )
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as fh:
-        yield from enumerate(fh, start=1)
+@dataclass
+class _Batch:
+    """Parsed lines ready for the store, and the bad ones among them."""
+
+    fast: list[tuple[str, str, list]] = field(default_factory=list)
+    full: list[PageRecord] = field(default_factory=list)
+    bad: list[BadLine] = field(default_factory=list)
+    bad_count: int = 0
+    last_line: int = 0
+
+
+def _parse_batches(path: str | Path, batch_size: int) -> Iterator[_Batch]:
+    batch = _Batch()
+    with Path(path).open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            batch.last_line = lineno
+            try:
+                page = parse_line(raw, lineno)
+                if page is None:
+                    continue
+                if page.html is None and not page.title and not page.text:
+                    batch.fast.append((page.url, page.fetched_at, page.artifacts))
+                else:
+                    batch.full.append(_record(page))
+            except Exception as exc:  # extraction failing on one page skips that line
+                err = exc if isinstance(exc, BadLine) else BadLine(
+                    lineno, f"extraction failed: {exc!r:.200}")
+                batch.bad_count += 1
+                if len(batch.bad) < MAX_REPORTED:
+                    batch.bad.append(err)
+                continue
+            if len(batch.fast) + len(batch.full) >= batch_size:
+                yield batch
+                batch = _Batch(last_line=lineno)
+    yield batch
+
+
+def _parse_worker(path: str, batch_size: int, queue) -> None:
+    """Child process: parse the file and hand batches over (None at the end)."""
+    try:
+        for batch in _parse_batches(path, batch_size):
+            queue.put(batch)
+        queue.put(None)
+    except BaseException as exc:  # report, never hang the parent
+        queue.put(RuntimeError(f"import parser failed: {exc!r}"))
+
+
+def _batches_in_background(path: Path, batch_size: int) -> Iterator[_Batch]:
+    """Parse in a second process while this one writes: two cores, one import."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue(maxsize=3)
+    proc = ctx.Process(target=_parse_worker, args=(str(path), batch_size, queue), daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except Empty:
+                if not proc.is_alive():
+                    raise RuntimeError(f"import parser died (exit code {proc.exitcode})") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.terminate()
+
+
+#: Files at least this large are parsed in a second process (``parallel=None``).
+PARALLEL_BYTES = 32 * 2**20
 
 
 def import_jsonl(
-    path: str | Path, run_dir: str | Path, *, batch_size: int = 20_000
+    path: str | Path, run_dir: str | Path, *, batch_size: int = 20_000,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import a JSON-lines file into ``RUN_DIR/crawl.sqlite``.
 
@@ -221,6 +300,9 @@ def import_jsonl(
         The run directory; created if needed.
     batch_size : int
         Lines per committed transaction.
+    parallel : bool or None
+        Parse in a second process while this one writes. None (default):
+        for files of at least 32 MB on a machine with two cores or more.
 
     Returns
     -------
@@ -228,47 +310,30 @@ def import_jsonl(
         Counts, and the first bad lines with their line numbers.
     """
     path = Path(path)
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) >= 2 and path.stat().st_size >= PARALLEL_BYTES
     report = ImportReport()
-    fast: list[tuple[str, str, list]] = []
-    full: list[PageRecord] = []
+    batches = _batches_in_background(path, batch_size) if parallel \
+        else _parse_batches(path, batch_size)
     with PageStore.open_run(run_dir) as store:
         store.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index inserts stay in memory
-
-        def flush() -> None:
-            if fast:
-                new, pairs = store.add_artifact_pages(fast)
-                report.new_pages += new
-                report.pairs += pairs
-                report.pages += len(fast)
-                fast.clear()
-            if full:
-                before = store.page_count()
-                store.add_pages(full)
-                report.new_pages += store.page_count() - before
-                report.pairs += sum(len(r.artifacts) for r in full)
-                report.pages += len(full)
-                full.clear()
-
-        for lineno, raw in _lines(path):
-            report.lines = lineno
-            try:
-                page = parse_line(raw, lineno)
-                if page is None:
-                    continue
-                if page.html is None and not page.title and not page.text:
-                    fast.append((page.url, page.fetched_at, page.artifacts))
-                else:
-                    full.append(_record(page))
-            except BadLine as err:
+        for batch in batches:
+            report.lines = batch.last_line
+            for err in batch.bad:
                 report.add_bad(err)
                 logger.debug("skipped %s", err)
-                continue
-            except Exception as exc:  # extraction failing on one page skips that line
-                report.add_bad(BadLine(lineno, f"extraction failed: {exc!r:.200}"))
-                continue
-            if len(fast) + len(full) >= batch_size:
-                flush()
-        flush()
+            report.bad_lines += batch.bad_count - len(batch.bad)
+            if batch.fast:
+                new, pairs = store.add_artifact_pages(batch.fast)
+                report.new_pages += new
+                report.pairs += pairs
+                report.pages += len(batch.fast)
+            if batch.full:
+                before = store.page_count()
+                store.add_pages(batch.full)
+                report.new_pages += store.page_count() - before
+                report.pairs += sum(len(r.artifacts) for r in batch.full)
+                report.pages += len(batch.full)
     logger.info("import %s: %s lines, %s pages (%s new), %s bad lines",
                 path, report.lines, report.pages, report.new_pages, report.bad_lines)
     return report

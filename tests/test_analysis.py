@@ -300,3 +300,16 @@ def test_score_orders_coordination():
     score = {c["label"]: c["score"] for c in doc["campaigns"]}
     assert score["telegram:tightsim"] > score[IMG_B]
     assert len(score) == 2
+
+
+def test_forum_network_with_posts_from_two_campaigns_bridges_nothing():
+    a = campaign("esim", "telegram:esim1088", 3, image=IMG_A)
+    b = campaign("simvip", "telegram:simvipcard", 3, image=IMG_B)
+    network_ga = art("tracking_id", "ga:UA-4242-1", "script")  # two forums, one owner
+    forums = [page(f"http://forum{s}.org/t/{i}", network_ga) for s in range(2) for i in range(6)]
+    post_a = page("http://forum0.org/t/spam", network_ga, art("handle", "telegram:esim1088"))
+    post_b = page("http://forum1.org/t/spam", network_ga, art("handle", "telegram:simvipcard"))
+    doc = analyze_store(build(benign_sites() + a + b + forums + [post_a, post_b]))
+    assert campaigns_of(doc) == {"telegram:esim1088": urls(a) | {post_a.url},
+                                 "telegram:simvipcard": urls(b) | {post_b.url},
+                                 "ga:UA-4242-1": urls(forums)}

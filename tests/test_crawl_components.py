@@ -81,6 +81,22 @@ def test_non_matching_page_links_follow_the_setting():
         [FetchOutcome("http://cats.example/")]
 
 
+def test_platform_links_are_not_followed():
+    _, spider = make_spider({"COBWEB_NOFOLLOW_DOMAINS": ["t.me", "facebook.com"]})
+    out = list(spider.parse(response("http://leb-help.example.com/renew.html", PAGE)))
+    assert sorted(r.url for r in out[:-1]) == ["http://leb-help.example.com/next.html",
+                                               "http://other.example.org/x"]
+    # the handle is still extracted from the page: only the fetch is skipped
+    assert "https://t.me/s/demo_handle" in out[-1].out_links
+
+
+def test_project_settings_skip_messaging_and_social_platforms():
+    from scrapy.utils.project import get_project_settings
+
+    domains = get_project_settings().getlist("COBWEB_NOFOLLOW_DOMAINS")
+    assert {"t.me", "wa.me", "facebook.com", "twitter.com"} <= set(domains)
+
+
 def test_depth_limit_stops_link_following():
     _, spider = make_spider(depth=2)
     out = list(spider.parse(response("http://leb.example/", PAGE, depth=2)))

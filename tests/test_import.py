@@ -187,3 +187,33 @@ def test_fast_path_urls_are_already_canonical():
         assert canonical_url(url) == url
 
     check()
+
+
+def test_same_url_twice_in_one_file(tmp_path):
+    src = write_lines(tmp_path / "in.jsonl", [
+        {"url": "http://a.com/", "artifacts": [{"kind": "handle", "label": "telegram:a"}]},
+        {"url": "http://a.com/", "fetched_at": "2026-11-02T00:00:00Z",
+         "artifacts": [{"kind": "handle", "label": "telegram:a"},
+                       {"kind": "domain", "label": "b.com"}]},
+    ])
+    report = import_jsonl(src, tmp_path / "run")
+    assert (report.pages, report.new_pages) == (2, 1)
+    page, arts = stored(tmp_path / "run")["http://a.com/"]
+    assert page.fetched_at == "2026-11-02T00:00:00Z"
+    assert {(k, lab) for k, lab, *_ in arts} == {("handle", "telegram:a"), ("domain", "b.com")}
+
+
+def test_parallel_parsing_gives_the_same_store(tmp_path):
+    rows = [{"url": f"http://s{i % 7}.com/{i}", "fetched_at": "2026-11-01T00:00:00Z",
+             "artifacts": [{"kind": "handle", "label": f"telegram:h{i % 5}"},
+                           {"kind": "domain", "label": f"d{i % 3}.com"}]} for i in range(50)]
+    rows.insert(10, "{broken")
+    rows.insert(30, {"url": "http://x.com/", "html": "<title>T</title><a href='https://t.me/abc'>x</a>"})
+    src = write_lines(tmp_path / "in.jsonl", rows)
+    serial = import_jsonl(src, tmp_path / "serial", batch_size=7, parallel=False)
+    parallel = import_jsonl(src, tmp_path / "parallel", batch_size=7, parallel=True)
+    assert vars(serial) | {"bad": None} == vars(parallel) | {"bad": None}
+    assert [e.lineno for e in parallel.bad] == [11]
+    assert str(parallel.bad[0]).startswith("line 11: invalid JSON")
+    strip = lambda d: {u: (p.fetched_at, p.title, a) for u, (p, a) in d.items()}  # noqa: E731
+    assert strip(stored(tmp_path / "serial")) == strip(stored(tmp_path / "parallel"))

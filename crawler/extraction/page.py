@@ -89,8 +89,11 @@ _local = threading.local()
 def _parser() -> etree.HTMLParser:
     p = getattr(_local, "parser", None)
     if p is None:
+        # No ID table and no default DOCTYPE: nothing here looks them up, and
+        # building them costs a fifth of the parse.
         p = _local.parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+            collect_ids=False, default_doctype=False,
         )
     return p
 
@@ -222,6 +225,24 @@ def _join(base: str, ref: str) -> str | None:
         return None
 
 
+def _plain_url(raw: str, origin: str) -> str | None:
+    """``raw`` as an absolute URL in the common cases, which need no ``urljoin``:
+    an absolute http(s) URL, or ``/path`` on an http(s) page (``origin``); else ``None``.
+
+    >>> _plain_url("/a/b.png", "http://x.example"), _plain_url("../b.png", "http://x.example")
+    ('http://x.example/a/b.png', None)
+    """
+    if "#" in raw or " " in raw or not raw.isprintable():
+        return None
+    first = raw[:1]
+    if first == "/":
+        if raw[1:2] != "/" and origin and "/." not in raw and "\\" not in raw:
+            return origin + raw
+    elif first == "h" and raw.startswith(("http://", "https://")):
+        return raw
+    return None
+
+
 def _is_image_url(url: str) -> bool:
     if not url.startswith(("http://", "https://")):
         return False
@@ -247,17 +268,7 @@ class _Collector:
         self.origin = url_origin(base)
 
     def add_ref(self, role: RefRole, raw: str, source, hidden: bool) -> None:
-        # Fast paths for the common cases: absolute http(s), or "/path" on an http(s) page.
-        if "#" not in raw and raw.isprintable() and " " not in raw:
-            first = raw[:1]
-            if first == "h" and raw.startswith(("http://", "https://")):
-                url = raw
-            elif first == "/" and raw[1:2] != "/" and self.origin and "/." not in raw and "\\" not in raw:
-                url = self.origin + raw
-            else:
-                url = absolute_url(self.base, raw)
-        else:
-            url = absolute_url(self.base, raw)
+        url = _plain_url(raw, self.origin) or absolute_url(self.base, raw)
         if url is None:
             return
         if role == "image" and not _is_image_url(url):
@@ -400,6 +411,116 @@ def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+class _Walk:
+    """What one pass over the tree gathers, besides the collector's references and attributes."""
+
+    __slots__ = ("title", "scripts", "styles", "dropped", "hidden_roots", "hide_classes", "hide_ids", "base_seen")
+
+    def __init__(self) -> None:
+        self.title = ""
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.dropped: list = []  # script and style elements, left out of the text
+        self.hidden_roots: list = []  # outermost hidden elements, in document order
+        self.hide_classes: set[str] = set()
+        self.hide_ids: set[str] = set()
+        self.base_seen = False
+
+    def raw(self, el, tag: str, col: _Collector, url: str) -> None:
+        """A ``<script>``, ``<style>`` or ``<base>`` element."""
+        if tag == "base":
+            if not self.base_seen:  # in <head>, before the links it governs
+                self.base_seen = True
+                col.set_base(absolute_url(url, el.get("href") or "") or url)
+            return
+        content = el.text
+        if content:
+            if tag == "style":
+                self.styles.append(content)
+                _css_hiding(content, self.hide_classes, self.hide_ids)
+            else:
+                self.scripts.append(content)
+        self.dropped.append(el)
+
+
+_RAW_TAGS = frozenset({"script", "style", "base"})
+
+
+def _following(el, root):
+    """The first element after ``el`` and its descendants, in document order; ``None`` if none."""
+    while el is not root:
+        nxt = el.getnext()
+        if nxt is not None:
+            return nxt
+        el = el.getparent()
+    return None
+
+
+def _walk(root, col: _Collector, url: str) -> _Walk:
+    """One pass in document order: references, attribute text, scripts, styles, hidden elements.
+
+    Most elements carry nothing but a link and attributes that neither hide
+    them nor hold anything to extract; they take the short loop below. The
+    others go through :meth:`_Collector.element`. Elements inside a hidden
+    one are known by position: hidden until the walk reaches the element
+    that follows the hidden one's subtree.
+    """
+    w = _Walk()
+    blocks, raw_tags, roles = _BLOCKS, _RAW_TAGS, _ATTR_ROLES
+    hide_classes, hide_ids = w.hide_classes, w.hide_ids
+    add_ref, element, refs_append = col.add_ref, col.element, col.refs.append
+    plain_url, origin = _plain_url, col.origin
+    hidden = False  # inside a hidden element ...
+    hidden_until = None  # ... until this one
+    for el in root.iter():
+        if hidden and el is hidden_until:
+            hidden = False
+        tag = el.tag
+        if tag in blocks:
+            tail = el.tail
+            el.tail = "\n" + tail if tail else "\n"
+            if tag == "title" and not w.title:
+                w.title = el.text or ""
+        elif tag in raw_tags:
+            w.raw(el, tag, col, url)
+            origin = col.origin
+        items = el.items()
+        if not items:
+            continue
+        href = None
+        for name, value in items:
+            role = roles.get(name)
+            if role == "skip":
+                continue
+            if role == "href":
+                href = value
+            elif role == "class":
+                if hide_classes and not hide_classes.isdisjoint(value.split()):
+                    break
+            elif role == "id":
+                if value in hide_ids:
+                    break
+            elif role == "style":
+                low = value.lower()
+                if "none" in low or "hidden" in low or "url(" in low:
+                    break
+            else:
+                break
+        else:
+            if href is not None and (tag == "a" or tag == "area"):
+                link = plain_url(href, origin)
+                if link is None:
+                    add_ref("link", href, "href", hidden)
+                else:
+                    refs_append(("link", link, "href", hidden))
+            continue
+        if element(tag, items, hidden, hide_classes, hide_ids) and not hidden:
+            hidden = True
+            hidden_until = _following(el, root)
+            w.hidden_roots.append(el)
+    return w
+
+
 def parse_page(html: str, url: str) -> ParsedPage:
     """Parse ``html`` fetched from ``url``; never raises on malformed input."""
     root = _root(html) if html else None
@@ -407,90 +528,11 @@ def parse_page(html: str, url: str) -> ParsedPage:
         return ParsedPage(base_url=url, complete=True)
 
     col = _Collector(url)
-    title = ""
-    scripts: list[str] = []
-    styles: list[str] = []
-    dropped = []
-    hidden_set: set = set()
-    hidden_roots = []
-    hide_classes: set[str] = set()
-    hide_ids: set[str] = set()
-    blocks = _BLOCKS
-    element = col.element
-    add_ref = col.add_ref
-    refs_append = col.refs.append
-    inert = _INERT_ATTRS
-    base_seen = False
-
-    # One pass in document order: parents come before their children.
-    for el in root.iter():
-        tag = el.tag
-        if tag in blocks:
-            tail = el.tail
-            el.tail = "\n" + tail if tail else "\n"
-            if tag == "title" and not title:
-                title = el.text or ""
-        elif tag == "script" or tag == "style":
-            content = el.text
-            if content:
-                if tag == "style":
-                    styles.append(content)
-                    _css_hiding(content, hide_classes, hide_ids)
-                else:
-                    scripts.append(content)
-            dropped.append(el)
-        elif tag == "base" and not base_seen:  # in <head>, before the links it governs
-            base_seen = True
-            col.set_base(absolute_url(url, el.get("href") or "") or url)
-        items = el.items()
-        if items:
-            inherited = el.getparent() in hidden_set if hidden_set else False
-            # Fast path for the commonest elements: links and boxes whose
-            # attributes cannot hide them or hold anything else to extract.
-            href = None
-            for name, value in items:
-                if name == "href":
-                    href = value
-                elif name == "class":
-                    if hide_classes and _has_class(value, hide_classes):
-                        break
-                elif name == "id":
-                    if value in hide_ids:
-                        break
-                elif name in inert:
-                    continue
-                elif name == "style":
-                    low = value.lower()
-                    if "none" in low or "hidden" in low or "url(" in low:
-                        break
-                else:
-                    break
-            else:
-                if href is not None and (tag == "a" or tag == "area"):
-                    if (
-                        href[:4] == "http"
-                        and href.startswith(("http://", "https://"))
-                        and "#" not in href
-                        and " " not in href
-                        and href.isprintable()
-                    ):
-                        refs_append(("link", href, "href", inherited))
-                    else:
-                        add_ref("link", href, "href", inherited)
-                if inherited:
-                    hidden_set.add(el)
-                continue
-            if element(tag, items, inherited, hide_classes, hide_ids):
-                hidden_set.add(el)
-                if not inherited:
-                    hidden_roots.append(el)
-        elif hidden_set and el.getparent() in hidden_set:
-            hidden_set.add(el)
-
-    for el in dropped:
+    w = _walk(root, col, url)
+    for el in w.dropped:
         _drop(el)
     hidden_texts = []
-    for el in hidden_roots:
+    for el in w.hidden_roots:
         if el is not root:
             hidden_texts.append(_text_of(el))
             _drop(el)
@@ -500,8 +542,8 @@ def parse_page(html: str, url: str) -> ParsedPage:
     chunks = [Chunk("text", visible, False)]
     if hidden_text:
         chunks.append(Chunk("text", hidden_text, True))
-    if scripts:
-        script_text = normalize("\n".join(scripts))
+    if w.scripts:
+        script_text = normalize("\n".join(w.scripts))
         chunks.append(Chunk("script", script_text, False))
         if "location" in script_text:
             for target in js_location_targets(script_text):
@@ -513,15 +555,15 @@ def parse_page(html: str, url: str) -> ParsedPage:
             if "location" in attr_text:
                 for target in js_location_targets(attr_text):
                     col.add_ref("link", target, "attr", hidden)
-    if styles:
-        css = normalize("\n".join(styles))
+    if w.styles:
+        css = normalize("\n".join(w.styles))
         chunks.append(Chunk("css", css, False))
         col.css_images(css, False)
 
-    refs = sorted(col.refs, key=lambda r: r[3]) if hidden_roots else col.refs
+    refs = sorted(col.refs, key=lambda r: r[3]) if w.hidden_roots else col.refs
     text = visible + "\n" + hidden_text if hidden_text else visible
     return ParsedPage(
-        title=tidy_whitespace(normalize(title)),
+        title=tidy_whitespace(normalize(w.title)),
         text=text,
         links=_dedupe(r[1] for r in refs if r[0] != "image"),
         images=_dedupe(r[1] for r in refs if r[0] == "image"),

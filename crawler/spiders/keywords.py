@@ -36,6 +36,7 @@ from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
 from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
+from crawler.linkpolicy import NOFOLLOW_DOMAINS, LinkRules
 from crawler.records import DropReason, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
@@ -108,6 +109,8 @@ class KeywordsSpider(scrapy.Spider):
         self.max_pages = int(max_pages)
         self.run_dir = run_dir
         self._parsed: OrderedDict[str, ParsedPage] = OrderedDict()
+        self.follow_nonmatching = True
+        self.link_rules = LinkRules(NOFOLLOW_DOMAINS)
         if not self.keywords:
             raise ValueError("keywords spider: give at least one keyword (-a keywords=a,b)")
 
@@ -117,6 +120,7 @@ class KeywordsSpider(scrapy.Spider):
         if not spider.run_dir:
             spider.run_dir = crawler.settings.get("COBWEB_RUN_DIR") or "crawl-run"
         spider.follow_nonmatching = crawler.settings.getbool("COBWEB_FOLLOW_NONMATCHING", True)
+        spider.link_rules = LinkRules.from_domains(crawler.settings.getlist("COBWEB_NOFOLLOW_DOMAINS"))
         return spider
 
     def run_params(self) -> dict[str, Any]:
@@ -143,7 +147,7 @@ class KeywordsSpider(scrapy.Spider):
         if depth < self.max_depth and (matched or self.follow_nonmatching):
             seen: set[str] = set()
             for link in page.links:
-                if link not in seen and is_http_url(link):
+                if link not in seen and self.link_rules.follows(link):
                     seen.add(link)
                     yield scrapy.Request(link, callback=self.parse, errback=self.failed,
                                          meta={"depth": depth + 1, "referer": response.url})
