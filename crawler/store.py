@@ -26,6 +26,7 @@ The crawl frontier keeps its own tables in the same file (see
 from __future__ import annotations
 
 import json
+import re
 import logging
 import sqlite3
 import zlib
@@ -131,6 +132,27 @@ class StoredPage:
     html: str | None = None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(value: str) -> str:
+    r"""``value`` as text SQLite can hold: lone surrogates (from bytes decoded
+    with ``surrogateescape``) become U+FFFD, the rest is kept.
+
+    >>> _valid_text("ok"), _valid_text("a\udcff b")
+    ('ok', 'a\ufffd b')
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _json(values: list[str]) -> str:
+    return _valid_text(json.dumps(values, ensure_ascii=False))
+
+
 def _pack_html(html: str | None) -> bytes | None:
     if html is None:
         return None
@@ -205,18 +227,19 @@ class PageStore:
         return ids
 
     def _upsert_page(self, cur: sqlite3.Cursor, rec: PageRecord) -> int:
+        url = _valid_text(rec.url)
         row = (
-            rec.url,
-            rec.requested_url or rec.url,
-            json.dumps(rec.redirect_chain, ensure_ascii=False),
+            url,
+            _valid_text(rec.requested_url) or url,
+            _json(rec.redirect_chain),
             int(rec.status),
             rec.fetched_at,
-            registered_domain(rec.url),
-            rec.title,
-            json.dumps(rec.keywords, ensure_ascii=False),
-            rec.text,
-            json.dumps(rec.out_links, ensure_ascii=False),
-            json.dumps(rec.images, ensure_ascii=False),
+            registered_domain(url),
+            _valid_text(rec.title),
+            _json(rec.keywords),
+            _valid_text(rec.text),
+            _json(rec.out_links),
+            _json(rec.images),
             _pack_html(rec.html),
             rec.origin,
         )
@@ -251,7 +274,7 @@ class PageStore:
         if not artifacts:
             return
         rows = [
-            (page_id, self._artifact_id(cur, a.kind, a.label), a.source, a.confidence, int(a.hidden))
+            (page_id, self._artifact_id(cur, a.kind, _valid_text(a.label)), a.source, a.confidence, int(a.hidden))
             for a in artifacts
         ]
         cur.executemany(

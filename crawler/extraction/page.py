@@ -148,26 +148,42 @@ _HIDING_DECL_RES = (
 )
 
 
-def _css_hiding(css: str, classes: set[str], ids: set[str]) -> None:
-    """Add the classes and ids that simple ``display:none`` rules in ``css`` hide.
+@lru_cache(maxsize=64)
+def _hidden_selectors(css: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The classes and ids that simple ``display:none`` rules in ``css`` hide.
 
-    >>> c, i = set(), set()
-    >>> _css_hiding(".a{color:red} .h, #x { display : none } div .y{display:none}", c, i)
-    >>> sorted(c), sorted(i)
-    (['h'], ['x'])
+    Cached, like :func:`_css_urls`: a site's pages repeat its inline style
+    sheet, often tens of kilobytes that each take several passes to read.
+
+    >>> _hidden_selectors(".a{color:red} .h, #x { display : none } div .y{display:none}")
+    (frozenset({'h'}), frozenset({'x'}))
     """
+    classes: set[str] = set()
+    ids: set[str] = set()
     low = css.lower()
-    if "none" not in low and "hidden" not in low:
-        return
-    for m in (m for r in _HIDING_DECL_RES for m in r.finditer(low)):
-        open_at = css.rfind("{", 0, m.start())
-        if open_at < 0 or css.find("}", open_at, m.start()) >= 0:
-            continue
-        selector_start = css.rfind("}", 0, open_at) + 1
-        for part in css[selector_start:open_at].split(","):
-            sm = _SIMPLE_SELECTOR_RE.match(part)
-            if sm:
-                (classes if sm.group(1) == "." else ids).add(sm.group(2))
+    if "none" in low or "hidden" in low:
+        for m in (m for r in _HIDING_DECL_RES for m in r.finditer(low)):
+            open_at = css.rfind("{", 0, m.start())
+            if open_at < 0 or css.find("}", open_at, m.start()) >= 0:
+                continue
+            selector_start = css.rfind("}", 0, open_at) + 1
+            for part in css[selector_start:open_at].split(","):
+                sm = _SIMPLE_SELECTOR_RE.match(part)
+                if sm:
+                    (classes if sm.group(1) == "." else ids).add(sm.group(2))
+    return frozenset(classes), frozenset(ids)
+
+
+@lru_cache(maxsize=64)
+def _css_urls(css: str) -> tuple[str, ...]:
+    """The URLs in ``url()`` in a style sheet, as written, except ``data:`` URIs.
+
+    >>> _css_urls("a{background:url('/x.png')} b{background:URL(data:image/png;base64,AA)}")
+    ('/x.png',)
+    """
+    if "url(" not in css and "URL(" not in css:
+        return ()
+    return tuple(m.group(2) for m in _CSS_URL_RE.finditer(css) if not m.group(2).startswith("data:"))
 
 
 # --- URLs -------------------------------------------------------------------
@@ -276,12 +292,8 @@ class _Collector:
         self.refs.append((role, url, source, hidden))  # a Ref, built cheaply
 
     def css_images(self, css: str, hidden: bool) -> None:
-        if "url(" not in css and "URL(" not in css:
-            return
-        for m in _CSS_URL_RE.finditer(css):
-            raw = m.group(2)
-            if not raw.startswith("data:"):
-                self.add_ref("image", raw, "css", hidden)
+        for raw in _css_urls(css):
+            self.add_ref("image", raw, "css", hidden)
 
     def element(
         self,
@@ -437,7 +449,9 @@ class _Walk:
         if content:
             if tag == "style":
                 self.styles.append(content)
-                _css_hiding(content, self.hide_classes, self.hide_ids)
+                classes, ids = _hidden_selectors(content)
+                self.hide_classes |= classes  # in place: the walk holds these sets
+                self.hide_ids |= ids
             else:
                 self.scripts.append(content)
         self.dropped.append(el)
