@@ -188,21 +188,31 @@ def cnt_csv(table: Path, path: Path) -> None:
 
 
 def cnt_groups(db: Path) -> tuple[dict[str, str], int]:
-    import networkx as nx
+    """Connected components of the ``co_link_network`` table, read in chunks (bounded memory)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
     con = sqlite3.connect(db)
-    graph = nx.Graph()
-    n = 0
-    for u, v, _ in con.execute("SELECT user_1, user_2, weight FROM co_link_network"):
-        n += 1
-        if u != v:
-            graph.add_edge(u, v)
+    users = sorted({u for (u,) in con.execute(
+        "SELECT user_1 FROM co_link_network UNION SELECT user_2 FROM co_link_network")})
+    index = {u: i for i, u in enumerate(users)}
+    n = len(users)
+    labels = np.arange(n)
+    edges = 0
+    cur = con.execute("SELECT user_1, user_2 FROM co_link_network WHERE user_1 != user_2")
+    while rows := cur.fetchmany(1_000_000):
+        edges += len(rows)
+        a = np.fromiter((index[u] for u, _ in rows), dtype=np.int64, count=len(rows))
+        b = np.fromiter((index[v] for _, v in rows), dtype=np.int64, count=len(rows))
+        rows_ = np.concatenate([a, np.arange(n)])
+        cols_ = np.concatenate([b, labels])
+        graph = coo_matrix((np.ones(rows_.size, dtype=np.int8), (rows_, cols_)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
     con.close()
-    groups = {}
-    for i, comp in enumerate(nx.connected_components(graph)):
-        for url in comp:
-            groups[url] = f"g{i}"
-    return groups, n
+    sizes = np.bincount(labels) if n else np.zeros(0, dtype=np.int64)
+    groups = {u: f"g{labels[i]}" for i, u in enumerate(users) if sizes[labels[i]] > 1}
+    return groups, edges
 
 
 # -- the benchmark ----------------------------------------------------------------

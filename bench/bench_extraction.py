@@ -9,10 +9,10 @@ a page), a quarter of them GBK-encoded. Then it measures MB/s of HTML bytes thro
 * lxml alone: ``lxml.html.fromstring(body)``
 * the full extractor: ``decode_html`` + ``parse_page`` + ``extract_artifacts``
 
-and prints both rates and their ratio (target: ratio >= 0.25). Timings are the
-CPU time of this process, best of several rounds, the two taking turns (other
-developers share the machine); compare ratios, not absolute figures, between
-machines.
+and prints both rates and their ratio (target: ratio >= 0.25), then the ratio
+within each round. Timings are the CPU time of this process, best of several
+rounds, the two taking turns (other developers share the machine); compare
+ratios, not absolute figures, between machines.
 
     .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 7] [--profile]
 """
@@ -23,6 +23,7 @@ import argparse
 import cProfile
 import pstats
 import random
+import statistics
 import time
 
 import lxml.html
@@ -185,8 +186,9 @@ def run_extractor(pages) -> int:
     return n
 
 
-def best_of_interleaved(fns, pages, rounds: int) -> list[float]:
-    """Best time per pass of each function over ``rounds``, the functions taking turns.
+def best_of_interleaved(fns, pages, rounds: int) -> tuple[list[float], list[list[float]]]:
+    """Best time per pass of each function over ``rounds``, the functions taking
+    turns; and each round's times.
 
     Times are CPU time of this process (``time.process_time``), which other
     processes on a shared machine disturb far less than wall time. Taking
@@ -199,14 +201,17 @@ def best_of_interleaved(fns, pages, rounds: int) -> list[float]:
         fn(pages)
         warm.append(time.process_time() - t0)
     repeats = [max(1, round(max(warm) / w)) for w in warm]
-    best = [float("inf")] * len(fns)
+    per_round = []
     for _ in range(rounds):
+        times = []
         for i, fn in enumerate(fns):
             t0 = time.process_time()
             for _ in range(repeats[i]):
                 fn(pages)
-            best[i] = min(best[i], (time.process_time() - t0) / repeats[i])
-    return best
+            times.append((time.process_time() - t0) / repeats[i])
+        per_round.append(times)
+    best = [min(times[i] for times in per_round) for i in range(len(fns))]
+    return best, per_round
 
 
 def main() -> None:
@@ -223,12 +228,15 @@ def main() -> None:
         prof = cProfile.Profile()
         prof.runcall(run_extractor, pages)
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)
-    t_lxml, t_full = best_of_interleaved((run_lxml, run_extractor), pages, args.rounds)
+    (t_lxml, t_full), per_round = best_of_interleaved((run_lxml, run_extractor), pages, args.rounds)
     r_lxml, r_full = mb / t_lxml, mb / t_full
+    # Each round's two timings sit side by side, under the same load.
+    paired = sorted(lx / full for lx, full in per_round)
     print(f"pages: {len(pages)}, HTML: {mb:.2f} MB, artifacts: {artifacts} ({artifacts / len(pages):.1f}/page)")
     print(f"lxml.html.fromstring alone: {r_lxml:7.2f} MB/s")
     print(f"full extractor:             {r_full:7.2f} MB/s  (decode_html + parse_page + extract_artifacts)")
     print(f"ratio: {r_full / r_lxml:.3f}  (target >= 0.25)")
+    print(f"ratio per round: median {statistics.median(paired):.3f}, range {paired[0]:.3f}-{paired[-1]:.3f}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -61,6 +62,7 @@ META_WINDOW = 4096
 DETECT_WINDOW = 64 * 1024
 
 
+@lru_cache(maxsize=256)
 def canonical_codec(label: str | bytes | None) -> str | None:
     """The Python codec for a charset label, widened to its superset; ``None`` if unknown.
 
@@ -86,6 +88,7 @@ def canonical_codec(label: str | bytes | None) -> str | None:
     return _SUPERSETS.get(name, name)
 
 
+@lru_cache(maxsize=256)  # servers repeat the same few header values
 def charset_from_content_type(content_type: str | None) -> str | None:
     """The codec named by a Content-Type header value, if any.
 

@@ -129,11 +129,6 @@ _SKIPPED_ATTRS = frozenset(
     sizes colspan rowspan valign cellpadding cellspacing for method hidden name
     http-equiv property itemprop itemtype itemscope xmlns""".split()
 )
-#: Attributes that neither hide an element nor carry anything to extract.
-_INERT_ATTRS = frozenset(
-    """rel target width height lang dir align border role tabindex loading decoding
-    colspan rowspan valign""".split()
-)
 _HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-case
 _SIMPLE_SELECTOR_RE = re.compile(r"^\s*([.#])([A-Za-z_][\w-]*)\s*$")
 _CSS_URL_RE = re.compile(r"""url\(\s*(["']?)([^"')]+?)\1\s*\)""", re.I)
@@ -426,13 +421,12 @@ def _dedupe(urls) -> list[str]:
 class _Walk:
     """What one pass over the tree gathers, besides the collector's references and attributes."""
 
-    __slots__ = ("title", "scripts", "styles", "dropped", "hidden_roots", "hide_classes", "hide_ids", "base_seen")
+    __slots__ = ("title", "scripts", "styles", "hidden_roots", "hide_classes", "hide_ids", "base_seen")
 
     def __init__(self) -> None:
         self.title = ""
         self.scripts: list[str] = []
         self.styles: list[str] = []
-        self.dropped: list = []  # script and style elements, left out of the text
         self.hidden_roots: list = []  # outermost hidden elements, in document order
         self.hide_classes: set[str] = set()
         self.hide_ids: set[str] = set()
@@ -454,7 +448,7 @@ class _Walk:
                 self.hide_ids |= ids
             else:
                 self.scripts.append(content)
-        self.dropped.append(el)
+            el.text = None  # out of the page text (the parser reads their content as text)
 
 
 _RAW_TAGS = frozenset({"script", "style", "base"})
@@ -490,7 +484,7 @@ def _walk(root, col: _Collector, url: str) -> _Walk:
         if hidden and el is hidden_until:
             hidden = False
         tag = el.tag
-        if tag in blocks:
+        if tag in blocks:  # a line break in the text after it
             tail = el.tail
             el.tail = "\n" + tail if tail else "\n"
             if tag == "title" and not w.title:
@@ -543,8 +537,6 @@ def parse_page(html: str, url: str) -> ParsedPage:
 
     col = _Collector(url)
     w = _walk(root, col, url)
-    for el in w.dropped:
-        _drop(el)
     hidden_texts = []
     for el in w.hidden_roots:
         if el is not root:
@@ -579,8 +571,8 @@ def parse_page(html: str, url: str) -> ParsedPage:
     return ParsedPage(
         title=tidy_whitespace(normalize(w.title)),
         text=text,
-        links=_dedupe(r[1] for r in refs if r[0] != "image"),
-        images=_dedupe(r[1] for r in refs if r[0] == "image"),
+        links=_dedupe([r[1] for r in refs if r[0] != "image"]),
+        images=_dedupe([r[1] for r in refs if r[0] == "image"]),
         base_url=col.base,
         chunks=chunks,
         refs=refs,

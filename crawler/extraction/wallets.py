@@ -29,9 +29,10 @@ from .found import TEXT_LINK, Found
 __all__ = ["wallets", "is_base58check", "is_bech32_address"]
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
-# Candidates are whole runs of ASCII letters and digits, 25 or longer. The
-# pattern starts with a character class so the engine skips other text fast.
-_RUN_RE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z][0-9A-Za-z])[0-9A-Za-z]{24,}")
+# Candidates are whole runs of ASCII letters and digits, 25 or longer: scanning
+# left to right, a greedy match can only start where a run starts (a shorter
+# run fails at every position), and no lookbehind slows the scan.
+_RUN_RE = re.compile(r"[0-9A-Za-z]{25,}")
 _BTC_RE = re.compile(rf"[13][{_B58}]{{25,34}}")
 _TRON_RE = re.compile(rf"T[{_B58}]{{33}}")
 _BECH32_RE = re.compile(r"(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}")
