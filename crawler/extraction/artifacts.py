@@ -38,14 +38,13 @@ redirect http://spam.example/a.html header 1.0 False
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..records import Artifact
 from .email import emails, mailto_links
 from .found import LINK, TEXT_LINK, Found, lowered
-from .images import image_artifacts, text_image_urls
+from .images import text_image_urls
 from .line import line_ids, line_links
 from .outlinks import out_link_domains, site_of
 from .page import ParsedPage, parse_page, url_origin
@@ -77,9 +76,38 @@ _SEPARATOR = "\n\x00\n"  # no pattern crosses it: \s does not match NUL
 # windows around ASCII runs, with room for a marker before (微信：, 飞机号,
 # 电话) and after (``@x (TG)``). The windows keep what every extractor needs;
 # a page of Chinese text shrinks several times.
-_ASCII_RUN_RE = re.compile(r"[!-~][ -~]{3,}")
 CONTEXT_BEFORE = 32
 CONTEXT_AFTER = 14
+
+# ASCII runs are found in a byte copy of the text, one byte per character:
+# printable ASCII and the space become "a", anything else (non-ASCII, which
+# ``encode`` turns into "?", and control characters) NUL; ``bytes.find`` then
+# skips from run to run. Encoding and translating cost ~2 ns a character, a
+# regex scanning the str for a character class 5-10.
+_RUN_BYTES = bytes(0x61 if 0x20 <= b <= 0x7E and b != 0x3F else 0 for b in range(256))
+MIN_RUN = 4
+_RUN = b"a" * MIN_RUN
+
+
+def _ascii_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of runs of printable ASCII, at least 4 long, not starting with a space.
+
+    >>> list(_ascii_runs("中文 ab?d 中 x  y 文a b"))
+    [(3, 8), (10, 15)]
+    """
+    if "?" in text:  # a real "?" must not look like an encoded non-ASCII character
+        text = text.replace("?", "!")
+    codes = text.encode("ascii", "replace").translate(_RUN_BYTES)
+    start = codes.find(_RUN)
+    while start >= 0:
+        end = codes.find(0, start + MIN_RUN)
+        if end < 0:
+            end = len(codes)
+        if text[start] == " ":
+            start = end - len(text[start:end].lstrip(" "))
+        if end - start >= MIN_RUN:
+            yield start, end
+        start = codes.find(_RUN, end)
 
 
 def _ascii_windows(text: str) -> str:
@@ -92,8 +120,8 @@ def _ascii_windows(text: str) -> str:
     if text.isascii():
         return text
     spans: list[list[int]] = []
-    for m in _ASCII_RUN_RE.finditer(text):
-        start, end = m.start() - CONTEXT_BEFORE, m.end() + CONTEXT_AFTER
+    for run_start, run_end in _ascii_runs(text):
+        start, end = run_start - CONTEXT_BEFORE, run_end + CONTEXT_AFTER
         if spans and start <= spans[-1][1]:
             spans[-1][1] = end
         else:
@@ -146,10 +174,6 @@ class _Merger:
             cur[0], cur[1] = source, confidence
         if not hidden:
             cur[2] = False
-
-    def add(self, found: Iterable[Found], source: str, hidden: bool) -> None:
-        for f in found:
-            self.put(f.kind, f.label, source, f.confidence, hidden)
 
     def scanned(
         self,
@@ -206,24 +230,24 @@ def extract_artifacts(
         parsed = parse_page(html, url)
     merger = _Merger()
 
-    # References: images (in page order), links grouped by provenance, redirects.
+    # References: plain links, images (in page order), other links grouped by
+    # provenance, redirects.
     link_groups: dict[tuple[str, bool], list[str]] = {}
+    if parsed.hrefs:
+        link_groups["href", False] = parsed.hrefs
     image_urls: list[str] = []
     redirects: list[tuple[str, str, bool]] = []
-    plain_links: list[str] = []  # the common case, kept out of the dict below
-    for role, ref_url, source, hidden in parsed.refs:
-        if role == "link" and source == "href" and not hidden:
-            plain_links.append(ref_url)
-            continue
-        if role == "image":
-            merger.add(image_artifacts(ref_url), source, hidden)
+    for role, ref_url, source, hidden, _at in parsed.refs:
+        if role == "image":  # what images.image_artifacts() yields, without a generator
+            merger.put("image", ref_url, source, LINK, hidden)
+            host = site_of(ref_url)
+            if host:
+                merger.put("image_host", host, source, LINK, hidden)
             image_urls.append(ref_url)
             continue
         link_groups.setdefault((source, hidden), []).append(ref_url)
         if role != "link":
             redirects.append((ref_url, source, hidden))
-    if plain_links:
-        link_groups = {("href", False): plain_links, **link_groups}
     # One string, in this order: scripts, images, links, attributes, text; so
     # that each extractor reads one contiguous slice, or all of it.
     scripts, links, attrs, texts = [], [], [], []

@@ -26,11 +26,14 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import threading
 from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
-__all__ = ["decode_html", "charset_from_content_type", "charset_from_meta", "canonical_codec"]
+__all__ = [
+    "decode_html", "charset_from_content_type", "charset_from_meta", "canonical_codec", "utf8_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +147,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     if codec is not None:
         return _decode(body, codec)
     try:
-        return body.decode("utf-8")
+        return _remember(body.decode("utf-8"), body)
     except UnicodeDecodeError:
         pass
     return _decode(body, _detect(body) or "gb18030")
@@ -152,6 +155,34 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def _decode(body: bytes, codec: str) -> str:
     try:
-        return body.decode(codec, "replace")
+        text = body.decode(codec, "replace")
     except (LookupError, ValueError, TypeError):
         return body.decode("utf-8", "replace")
+    if codec == "utf-8" and "\ufffd" not in text:
+        _remember(text, body)
+    return text
+
+
+# The last page decoded from valid UTF-8, per thread: parsing it again needs
+# its UTF-8 bytes, which are the body itself.
+_last = threading.local()
+
+
+def _remember(text: str, body: bytes) -> str:
+    _last.pair = (text, body)
+    return text
+
+
+def utf8_of(text: str) -> bytes:
+    """``text`` encoded as UTF-8 (lone surrogates replaced); the body it was
+    decoded from, without encoding again, when it is this thread's last
+    :func:`decode_html` result and that body was valid UTF-8.
+
+    >>> html = decode_html("<p>微信</p>".encode())
+    >>> utf8_of(html) == html.encode(), utf8_of("\\ud800x")
+    (True, b'?x')
+    """
+    pair = getattr(_last, "pair", None)
+    if pair is not None and pair[0] is text:
+        return pair[1]
+    return text.encode("utf-8", "replace")

@@ -78,7 +78,9 @@ def anchored(
     the same positions), start at most
     ``before`` characters before it and end at most ``after`` characters after
     it. Lookbehinds still see the text before a window. ``accept(low, i)``,
-    if given, rejects hits at ``i`` cheaply before any regex runs.
+    if given, rejects hits at ``i`` cheaply before any regex runs. With
+    ``before == 0`` a match starts at an anchor, so the pattern is tried there
+    only.
 
     >>> r = re.compile(r"(?<![a-z])t\\.me/(\\w+)", re.I)
     >>> [m.group(1) for m in anchored(r, "x T.me/Ab y t.me/c", "x t.me/ab y t.me/c", ("me",), 5, 20)]
@@ -95,6 +97,9 @@ def anchored(
         return
     hits.sort()
     n = len(text)
+    if before == 0:
+        yield from _at_hits(pattern, text, hits, after, n)
+        return
     start = max(0, hits[0] - before)
     end = hits[0] + after
     for h in hits[1:]:
@@ -104,3 +109,28 @@ def anchored(
         yield from pattern.finditer(text, start, min(end, n))
         start, end = h - before, h + after
     yield from pattern.finditer(text, start, min(end, n))
+
+
+def _at_hits(pattern: re.Pattern[str], text: str, hits: list[int], after: int, n: int) -> Iterator[re.Match[str]]:
+    """What :func:`anchored` finds when matches start at an anchor (``before == 0``).
+
+    The same windows (a hit, up to ``after`` past the last hit within reach), but
+    the pattern is tried at the hits only, not at every position between them.
+    """
+    i = 0
+    while i < len(hits):
+        end = hits[i] + after
+        k = i + 1
+        while k < len(hits) and hits[k] <= end:
+            end = hits[k] + after
+            k += 1
+        end = min(end, n)
+        pos = 0
+        for h in hits[i:k]:
+            if h < pos:
+                continue
+            m = pattern.match(text, h, end)
+            if m is not None:
+                yield m
+                pos = max(m.end(), h + 1)
+        i = k

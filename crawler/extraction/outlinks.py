@@ -28,9 +28,14 @@ def site_of(url: str) -> str:
     """
     if url.startswith(("http://", "https://")):
         host = url.split("/", 3)[2]
-        if host and "@" not in host and "[" not in host and "%" not in host and "\\" not in host:
+        if _plain_host(host):
             return _site_of_host(host.split(":", 1)[0].lower())
     return registered_domain(url)
+
+
+def _plain_host(host: str) -> bool:
+    """Whether ``host[:port]`` needs no URL parsing: no credentials, IPv6, escapes."""
+    return bool(host) and "@" not in host and "[" not in host and "%" not in host and "\\" not in host
 
 
 def out_link_domains(page_url: str, links: Iterable[str]) -> list[str]:
@@ -44,7 +49,12 @@ def out_link_domains(page_url: str, links: Iterable[str]) -> list[str]:
     )
     found: dict[str, None] = {}
     for netloc in netlocs:
-        domain = site_of("http://" + netloc + "/") if "/" not in netloc else site_of(netloc)
+        if "/" in netloc:
+            domain = site_of(netloc)
+        elif _plain_host(netloc):  # site_of("http://" + netloc + "/"), short-cut
+            domain = _site_of_host(netloc.split(":", 1)[0].lower())
+        else:
+            domain = site_of("http://" + netloc + "/")
         if domain and domain != own:
             found[domain] = None
     return list(found)

@@ -39,6 +39,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from .decode import utf8_of
 from .redirects import js_location_targets, meta_refresh_target
 from .text import normalize, tidy_whitespace
 
@@ -56,10 +57,11 @@ class Chunk(NamedTuple):
     hidden: bool
 
 
-#: An absolute URL the page references, and how: ``(role, url, source, hidden)``
-#: with role ``link``, ``image``, ``refresh`` or ``js`` and source ``href``,
-#: ``attr``, ``script`` or ``css``. Plain tuples: pages have hundreds.
-Ref = tuple[str, str, str, bool]
+#: An absolute URL the page references, and how: ``(role, url, source, hidden,
+#: at)`` with role ``link``, ``image``, ``refresh`` or ``js``, source ``href``,
+#: ``attr``, ``script`` or ``css``, and ``at`` the number of plain links (see
+#: :class:`ParsedPage`) before it in the document. Plain tuples: pages have hundreds.
+Ref = tuple[str, str, str, bool, int]
 
 
 @dataclass(slots=True)
@@ -67,7 +69,9 @@ class ParsedPage:
     """What a page says: title, text (NFKC, whitespace tidied, hidden text
     last), absolute link and image URLs in document order without duplicates.
 
-    ``chunks`` and ``refs`` are the raw material of artifact extraction; a
+    ``chunks``, ``hrefs`` and ``refs`` are the raw material of artifact
+    extraction: ``hrefs`` holds the plain links (visible ``href`` links, most of
+    a page's references) in document order, ``refs`` every other reference. A
     ``ParsedPage`` built by hand has none, and extraction then parses the HTML.
     """
 
@@ -77,6 +81,7 @@ class ParsedPage:
     images: list[str] = field(default_factory=list)
     base_url: str = field(default="", repr=False, compare=False)
     chunks: list[Chunk] = field(default_factory=list, repr=False, compare=False)
+    hrefs: list[str] = field(default_factory=list, repr=False, compare=False)
     refs: list[Ref] = field(default_factory=list, repr=False, compare=False)
     complete: bool = field(default=False, repr=False, compare=False)
 
@@ -99,9 +104,8 @@ def _parser() -> etree.HTMLParser:
 
 
 def _root(html: str):
-    data = html.encode("utf-8", "replace")
     try:
-        return etree.fromstring(data, _parser())
+        return etree.fromstring(utf8_of(html), _parser())
     except (etree.LxmlError, ValueError):
         return None
 
@@ -266,10 +270,11 @@ def _is_image_url(url: str) -> bool:
 class _Collector:
     """Accumulates references and scannable attribute values during the walk."""
 
-    __slots__ = ("base", "origin", "refs", "attrs", "hidden_attrs")
+    __slots__ = ("base", "origin", "hrefs", "refs", "attrs", "hidden_attrs")
 
     def __init__(self, base: str) -> None:
         self.set_base(base)
+        self.hrefs: list[str] = []
         self.refs: list[Ref] = []
         self.attrs: list[str] = []
         self.hidden_attrs: list[str] = []
@@ -284,7 +289,10 @@ class _Collector:
             return
         if role == "image" and not _is_image_url(url):
             return
-        self.refs.append((role, url, source, hidden))  # a Ref, built cheaply
+        if source == "href" and not hidden:
+            self.hrefs.append(url)
+        else:
+            self.refs.append((role, url, source, hidden, len(self.hrefs)))
 
     def css_images(self, css: str, hidden: bool) -> None:
         for raw in _css_urls(css):
@@ -388,8 +396,12 @@ def _has_class(value: str, classes: set[str]) -> bool:
 
     >>> _has_class("menu hide", {"hide"}), _has_class("hidden-xs", {"hide"})
     (True, False)
+    >>> _has_class("menu hide", {"a", "b", "c", "hide"}), _has_class("hidden-xs", {"a", "b", "c", "hide"})
+    (True, False)
     """
-    for c in classes:
+    if len(classes) > 3:
+        return not classes.isdisjoint(value.split())
+    for c in classes:  # few: a substring test first, several times cheaper than splitting
         if c in value and c in value.split():
             return True
     return False
@@ -416,6 +428,34 @@ def _drop(el) -> None:
 
 def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(urls))
+
+
+def _hidden(ref: Ref) -> bool:
+    return ref[3]
+
+
+def _link_urls(hrefs: list[str], refs: list[Ref]) -> list[str]:
+    """Link URLs without duplicates: the visible ones in document order, then the hidden ones.
+
+    ``refs`` lists the visible references first; each knows how many plain
+    links (``hrefs``) precede it.
+
+    >>> _link_urls(["a", "b", "a"], [("image", "i", "attr", False, 1), ("refresh", "r", "attr", False, 2),
+    ...                              ("link", "h", "href", True, 0)])
+    ['a', 'b', 'r', 'h']
+    """
+    out: list[str] = []
+    done = 0
+    for role, url, _source, hidden, at in refs:
+        if role == "image":
+            continue
+        if hidden:
+            at = len(hrefs)
+        out += hrefs[done:at]
+        done = at
+        out.append(url)
+    out += hrefs[done:]
+    return _dedupe(out)
 
 
 class _Walk:
@@ -476,8 +516,8 @@ def _walk(root, col: _Collector, url: str) -> _Walk:
     w = _Walk()
     blocks, raw_tags, roles = _BLOCKS, _RAW_TAGS, _ATTR_ROLES
     hide_classes, hide_ids = w.hide_classes, w.hide_ids
-    add_ref, element, refs_append = col.add_ref, col.element, col.refs.append
-    plain_url, origin = _plain_url, col.origin
+    add_ref, element, hrefs = col.add_ref, col.element, col.hrefs
+    origin = col.origin
     hidden = False  # inside a hidden element ...
     hidden_until = None  # ... until this one
     for el in root.iter():
@@ -497,30 +537,34 @@ def _walk(root, col: _Collector, url: str) -> _Walk:
             continue
         href = None
         for name, value in items:
+            if name == "href":  # the two commonest attributes, without a lookup
+                href = value
+                continue
+            if name == "class":
+                if hide_classes and _has_class(value, hide_classes):
+                    break
+                continue
             role = roles.get(name)
             if role == "skip":
                 continue
-            if role == "href":
-                href = value
-            elif role == "class":
-                if hide_classes and not hide_classes.isdisjoint(value.split()):
+            if role == "style":
+                low = value.lower()
+                if "none" in low or "hidden" in low or "url(" in low:
                     break
             elif role == "id":
                 if value in hide_ids:
-                    break
-            elif role == "style":
-                low = value.lower()
-                if "none" in low or "hidden" in low or "url(" in low:
                     break
             else:
                 break
         else:
             if href is not None and (tag == "a" or tag == "area"):
-                link = plain_url(href, origin)
-                if link is None:
-                    add_ref("link", href, "href", hidden)
+                if (  # /path: _plain_url inline, for the commonest link
+                    not hidden and origin and href[:1] == "/" and href[1:2] != "/" and "#" not in href
+                    and " " not in href and "/." not in href and "\\" not in href and href.isprintable()
+                ):
+                    hrefs.append(origin + href)
                 else:
-                    refs_append(("link", link, "href", hidden))
+                    add_ref("link", href, "href", hidden)
             continue
         if element(tag, items, hidden, hide_classes, hide_ids) and not hidden:
             hidden = True
@@ -566,15 +610,16 @@ def parse_page(html: str, url: str) -> ParsedPage:
         chunks.append(Chunk("css", css, False))
         col.css_images(css, False)
 
-    refs = sorted(col.refs, key=lambda r: r[3]) if w.hidden_roots else col.refs
+    refs = sorted(col.refs, key=_hidden) if w.hidden_roots else col.refs
     text = visible + "\n" + hidden_text if hidden_text else visible
     return ParsedPage(
         title=tidy_whitespace(normalize(w.title)),
         text=text,
-        links=_dedupe([r[1] for r in refs if r[0] != "image"]),
+        links=_link_urls(col.hrefs, refs),
         images=_dedupe([r[1] for r in refs if r[0] == "image"]),
         base_url=col.base,
         chunks=chunks,
+        hrefs=col.hrefs,
         refs=refs,
         complete=True,
     )

@@ -100,6 +100,11 @@ _CLOSERS = {"]": "[", ")": "(", "}": "{"}
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
+#: What :func:`_link_start` accepts right before ``me``/``dog``: a space, or
+#: the last character of a dot as spammers write it (``dot`` ends in ``t``).
+_BEFORE_HOST_END = frozenset(" .。])}t")
+
+
 def _link_start(low: str, i: int) -> int:
     """Where a Telegram link whose ``me``/``dog``/``tg:`` is at ``i`` starts; -1 if none.
 
@@ -151,9 +156,11 @@ def telegram_links(text: str, confidence: float = LINK, low: str | None = None) 
     for anchor in ("me", "dog", "tg:"):
         i = low.find(anchor)
         while i >= 0:
-            start = _link_start(low, i)
-            if start >= 0:
-                starts.add(start)
+            # Most "me"s end a word (name, time): cheaper to rule out here.
+            if anchor == "tg:" or i > 0 and low[i - 1] in _BEFORE_HOST_END:
+                start = _link_start(low, i)
+                if start >= 0:
+                    starts.add(start)
             i = low.find(anchor, i + 1)
     done = -1
     for start in sorted(starts):

@@ -84,17 +84,47 @@ def normalize(text: str) -> str:
     """Remove invisible characters, then apply NFKC."""
     if text.isascii():
         return text
-    suspects = _SUSPECT_RE.findall(text)
-    if not suspects:
-        return text
+    # A page has few distinct suspects but many occurrences (every full-width
+    # comma): replace each one everywhere as soon as it is found, so that the
+    # scan goes on past it; after many, find the rest at once.
+    pos = 0
+    for _ in range(_SEARCHES):
+        m = _SUSPECT_RE.search(text, pos)
+        if m is None:
+            return text
+        ch = m.group()
+        kind = _kind(ch)
+        if kind == _COMPLEX:
+            return _full(text)
+        if kind == _STABLE:
+            pos = m.end()
+        else:
+            text = text.replace(ch, kind)
+            pos = m.start() + len(kind)
+    return _replace_suspects(text, pos)
+
+
+_SEARCHES = 16
+
+
+def _kind(ch: str) -> int | str:
+    kind = _CLASS.get(ch)
+    if kind is None:
+        kind = _classify(ch)
+        if len(_CLASS) < _CLASS_LIMIT:
+            _CLASS[ch] = kind
+    return kind
+
+
+def _replace_suspects(text: str, pos: int) -> str:
+    """:func:`normalize` of ``text``, whose first ``pos`` characters are normalized.
+
+    >>> _replace_suspects("a,ｂ，c", 2)
+    'a,b,c'
+    """
     replacements = []
-    cls = _CLASS
-    for ch in set(suspects):
-        kind = cls.get(ch)
-        if kind is None:
-            kind = _classify(ch)
-            if len(cls) < _CLASS_LIMIT:
-                cls[ch] = kind
+    for ch in set(_SUSPECT_RE.findall(text, pos)):
+        kind = _kind(ch)
         if kind == _COMPLEX:
             return _full(text)
         if isinstance(kind, str):
