@@ -28,6 +28,8 @@ that times out or runs out of memory at one size is not run at larger sizes.
 Usage::
 
     .venv/bin/python bench/bench_analysis.py                      # 10k, 100k, 1M
+    .venv/bin/python bench/bench_analysis.py --sizes 1000 3000 10000 100000 1000000 \
+        --peer-sizes 1000 3000 10000                             # the figures in docs/analysis.md
     .venv/bin/python bench/bench_analysis.py --sizes 10000 --peers networkx
 """
 

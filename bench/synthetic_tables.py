@@ -89,7 +89,7 @@ def write_table(n_pages: int, directory: str | Path, seed: int = 0) -> dict[str,
             stats["pairs"] += len(arts)
 
         def site_template(site: str, n_site_pages: int, ga: str | None = None) -> list[str]:
-            arts = [_art("tracking_id", ga or f"ga4:G-{site.replace('.', '').replace('-', '').upper()}"),
+            arts = [_art("tracking_id", ga or f"ga4:G-{site.upper()}"),
                     _art("image", f"http://{site}/logo.png")]
             if rng.random() < 0.7:
                 arts.append(_art("handle", f"email:admin@{site}"))

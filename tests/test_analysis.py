@@ -9,7 +9,7 @@ from analysis.evidence import artifact_evidence
 from analysis.run import analyze_run, analyze_store
 from analysis.table import load_table
 from crawler.store import PageStore
-from test_analysis_webs import art, benign_sites, build, campaign, page
+from analysis_webs import art, benign_sites, build, campaign, page
 
 IMG_A = "https://i.postimg.cc/4NQf/a.png"
 IMG_B = "https://i.postimg.cc/9XyZ/b.png"

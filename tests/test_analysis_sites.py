@@ -7,7 +7,7 @@ import networkx as nx
 from analysis.run import analyze_run
 from analysis.sites import site_graph
 from crawler.store import PageStore
-from test_analysis_webs import art, benign_sites, campaign, page
+from analysis_webs import art, benign_sites, campaign, page
 
 IMG = "https://i.postimg.cc/4NQf/a.png"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,4 +74,11 @@ def test_normalize_idempotent(text):
 @given(st.text(max_size=300) | _SPAMMY)
 def test_normalize_is_nfkc_without_invisibles(text):
     stripped = "".join(c for c in text if c not in INVISIBLE)
+    assert normalize(text) == unicodedata.normalize("NFKC", stripped)
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x2000, 0x2070)] + ["\uff20", "\u3000"])
+def test_normalize_is_nfkc_for_general_punctuation(char):
+    text = f"a{char}b"
+    stripped = "".join(ch for ch in text if ch not in INVISIBLE)
     assert normalize(text) == unicodedata.normalize("NFKC", stripped)

@@ -44,7 +44,7 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\
 # controls, general punctuation (dashes, quotes, but not the leaders
 # U+2024-2026), CJK punctuation, kana, CJK ideographs, Hangul syllables.
 _SUSPECT_RE = re.compile(
-    "[^\x00-\x9f\u2010-\u2023\u2027\u3001-\u3035\u3037\u303b-\u303f"
+    "[^\x00-\x9f\u2010\u2012-\u2016\u2018-\u2023\u2027\u3001-\u3035\u3037\u303b-\u303f"
     "\u3041-\u3096\u309d\u309e\u30a0-\u30fe\u4e00-\u9fff\uac00-\ud7a3]"
 )
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
