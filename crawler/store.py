@@ -39,6 +39,7 @@ import numpy as np
 
 from crawler.domains import registered_domain
 from crawler.records import Artifact, DropRecord, PageRecord
+from crawler.sqlite import connect
 
 __all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path"]
 
@@ -89,6 +90,16 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 """
+
+#: Add a page-artifact pair, or keep the better provenance of the two.
+_UPSERT_PAIR = (
+    "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
+    " VALUES (?,?,?,?,?) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
+    " source = CASE WHEN excluded.confidence > page_artifacts.confidence"
+    "   THEN excluded.source ELSE page_artifacts.source END,"
+    " confidence = MAX(page_artifacts.confidence, excluded.confidence),"
+    " hidden = MIN(page_artifacts.hidden, excluded.hidden)"
+)
 
 _PAGE_COLUMNS = (
     "url, requested_url, redirect_chain, status, fetched_at, domain, title,"
@@ -177,11 +188,7 @@ class PageStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.conn.executescript(_SCHEMA)
+        self.conn = connect(self.path, _SCHEMA)
         self._artifact_ids: dict[tuple[str, str], int] | None = None
 
     @classmethod
@@ -278,12 +285,7 @@ class PageStore:
             for a in artifacts
         ]
         cur.executemany(
-            "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
-            " VALUES (?,?,?,?,?) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
-            " source = CASE WHEN excluded.confidence > page_artifacts.confidence"
-            "   THEN excluded.source ELSE page_artifacts.source END,"
-            " confidence = MAX(page_artifacts.confidence, excluded.confidence),"
-            " hidden = MIN(page_artifacts.hidden, excluded.hidden)",
+            _UPSERT_PAIR,
             rows,
         )
 
@@ -455,12 +457,7 @@ class PageStore:
             )
             cur.executemany("INSERT INTO artifacts (id, kind, label) VALUES (?,?,?)", new_arts)
             cur.executemany(
-                "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
-                " VALUES (?,?,?,?,?) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
-                " source = CASE WHEN excluded.confidence > page_artifacts.confidence"
-                "   THEN excluded.source ELSE page_artifacts.source END,"
-                " confidence = MAX(page_artifacts.confidence, excluded.confidence),"
-                " hidden = MIN(page_artifacts.hidden, excluded.hidden)",
+                _UPSERT_PAIR,
                 pairs,
             )
             cur.executemany(

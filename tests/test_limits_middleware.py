@@ -27,22 +27,11 @@ from crawler.middlewares.limits import BoundedHttpCompressionMiddleware, LimitsM
 from crawler.middlewares.redirects import MetaRefreshGuardMiddleware, RedirectGuardMiddleware
 from crawler.middlewares.rejection import RequestRejected
 from crawler.middlewares.retry import RETRY_AT_META, BackoffRetryMiddleware
-from crawler.signals import request_rejected
+from drops import Drops
 
 MIB = 1024 * 1024
 
 
-class Drops:
-    def __init__(self, crawler: Any) -> None:
-        self.items: list[tuple[str, str, str]] = []
-        crawler.signals.connect(self.receive, signal=request_rejected)
-
-    def receive(self, request: Request, reason: str, detail: str) -> None:
-        self.items.append((request.url, reason, detail))
-
-    @property
-    def reasons(self) -> list[str]:
-        return [reason for _, reason, _ in self.items]
 
 
 def project_crawler(**overrides: Any) -> Any:

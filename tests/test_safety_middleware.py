@@ -17,22 +17,9 @@ import crawler.settings as project_settings
 from crawler.middlewares.politeness import RobotsTxtRecorder
 from crawler.middlewares.rejection import RequestRejected
 from crawler.middlewares.safety import ReactorResolver, SafeTargetMiddleware
-from crawler.signals import request_rejected
+from drops import Drops
 
 
-class Drops:
-    """Collects request_rejected signals."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.items: list[tuple[str, str, str]] = []
-        crawler.signals.connect(self.receive, signal=request_rejected)
-
-    def receive(self, request: Request, reason: str, detail: str) -> None:
-        self.items.append((request.url, reason, detail))
-
-    @property
-    def reasons(self) -> list[str]:
-        return [reason for _, reason, _ in self.items]
 
 
 class FakeResolver:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from crawler.frontier.base import STATES, Frontier, FrontierEntry
 from crawler.records import DropReason
+from crawler.sqlite import connect
 from crawler.store import store_path
 
 __all__ = ["SQLiteFrontier"]
@@ -64,11 +64,7 @@ class SQLiteFrontier(Frontier):
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.conn.executescript(_SCHEMA)
+        self.conn = connect(self.path, _SCHEMA)
         self._pending = self._count(_QUEUED)
 
     @classmethod
