@@ -4,8 +4,8 @@ Builds the synthetic demo web (four planted campaigns, benign and off-topic
 pages), serves it through a forward proxy on 127.0.0.1, crawls it from its
 seed list, analyzes the run, exports every format, and compares the campaigns
 found with the ones planted. No byte leaves the machine: every request goes
-to the loopback proxy, which answers for every made-up site (and 404 or 501
-for the real ones the pages link to).
+to the loopback proxy, which answers for every made-up site (404 for pages it
+does not have; links to messaging and social platforms are never fetched).
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
                                  keywords=demo.keywords, urls=demo.seeds, depth=3,
                                  proxy=proxy.url, settings=DEMO_CRAWL_SETTINGS)
     print(format_summary(summary).rsplit("\n", 1)[0])  # without its "next:" hint
-    print(f"requests answered by the synthetic web: {len(demo.web.requests)} (the drops are "
-          "links to real sites, refused by the proxy, and pages it does not have)")
+    print(f"requests answered by the synthetic web: {len(demo.web.requests)} (http_error drops are "
+          "links to pages it does not have)")
     if summary["pages_in_store"] == 0:
         print("cobweb demo: the crawl stored no page; run with -v to see why")
         return 1
