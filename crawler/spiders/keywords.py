@@ -37,6 +37,7 @@ from twisted.python.failure import Failure
 
 from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
 from crawler.linkpolicy import NOFOLLOW_DOMAINS, LinkRules
+from crawler.middlewares.limits import is_html_content_type
 from crawler.records import DropReason, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
@@ -71,11 +72,6 @@ def read_seeds(path: str | Path) -> list[str]:
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _is_html(content_type: str) -> bool:
-    ctype = content_type.split(";", 1)[0].strip().lower()
-    return not ctype or "html" in ctype or ctype in ("text/plain", "application/xml", "text/xml")
 
 
 #: Parsed pages kept for :meth:`KeywordsSpider.take_parsed` (the latest records).
@@ -137,7 +133,7 @@ class KeywordsSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        if not _is_html(ctype):
+        if not is_html_content_type(ctype):
             yield FetchOutcome(response.url, "not_html", ctype)
             return
         html = decode_html(response.body, ctype or None)
