@@ -27,9 +27,9 @@ COBWEB_FOLLOW_NONMATCHING = True
 # Links to these registered domains are never followed: messaging and social
 # platforms, whose links are contacts and share buttons (extracted as
 # artifacts), not campaign pages. Empty list: follow everything.
-from crawler.linkpolicy import NOFOLLOW_DOMAINS  # noqa: E402
+from crawler import linkpolicy as _linkpolicy  # noqa: E402
 
-COBWEB_NOFOLLOW_DOMAINS = sorted(NOFOLLOW_DOMAINS)
+COBWEB_NOFOLLOW_DOMAINS = sorted(_linkpolicy.NOFOLLOW_DOMAINS)
 # Keep each matching page's HTML in the store (analysis re-extracts from it).
 COBWEB_STORE_HTML = True
 # Extract artifacts while crawling (off: pages are stored without artifacts).
