@@ -47,7 +47,8 @@ from .found import LINK, TEXT_LINK, Found, lowered
 from .images import text_image_urls
 from .line import line_ids, line_links
 from .outlinks import out_link_domains, site_of
-from .page import ParsedPage, parse_page, url_origin
+from .page import ParsedPage, parse_page
+from .page_urls import url_origin
 from .phones import marked_phones, tel_links
 from .qq import qq_links, qq_numbers
 from .redirects import http_redirect_targets
