@@ -16,7 +16,9 @@ ratios, not absolute figures, between machines. Without the compiled walk
 (``crawler/extraction/_fastwalk.pyx``, built by ``pip install``) the pure-Python
 walk runs, and the output says so.
 
-    .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 7] [--profile]
+    .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 7] [--profile] [--pages DIR]
+
+``--pages DIR`` measures on saved pages instead (every file under DIR).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pstats
 import random
 import statistics
 import time
+from pathlib import Path
 
 import lxml.html
 
@@ -175,6 +178,12 @@ def make_pages(megabytes: float, seed: int = 0) -> list[tuple[bytes, str, str]]:
     return pages
 
 
+def read_pages(directory: Path) -> list[tuple[bytes, str, str]]:
+    """Every file under ``directory`` as a page without a Content-Type (its charset is sniffed)."""
+    files = sorted(f for f in directory.rglob("*") if f.is_file())
+    return [(f.read_bytes(), "", f"http://pages.example/{f.name}") for f in files]
+
+
 def run_extractor(pages) -> int:
     n = 0
     for body, ct, url in pages:
@@ -229,9 +238,13 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=4.0, help="megabytes of HTML to generate")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--profile", action="store_true", help="print the extractor's top functions")
+    ap.add_argument("--pages", metavar="DIR", type=Path,
+                    help="measure on the HTML files under DIR instead (saved pages, charset sniffed)")
     args = ap.parse_args()
 
-    pages = make_pages(args.mb)
+    pages = read_pages(args.pages) if args.pages else make_pages(args.mb)
+    if not pages:
+        raise SystemExit(f"no files under {args.pages}")
     mb = sum(len(p[0]) for p in pages) / 1e6
     artifacts = run_extractor(pages)  # warm caches, count artifacts
     if args.profile:

@@ -45,7 +45,7 @@ from .walk import Collector, Ref
 
 try:  # the compiled walk, when the package was built with it
     from ._fastwalk import walk_tree
-except ImportError:  # pragma: no cover - depends on the build
+except (ImportError, TypeError, ValueError):  # not built, or built against an incompatible lxml
     from .walk import walk_tree
 
 __all__ = ["ParsedPage", "Chunk", "Ref", "parse_page", "COMPILED_WALK"]
