@@ -14,8 +14,8 @@ install: $(STAMP) $(JS_BUNDLE)
 $(JS_BUNDLE): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json $(wildcard $(JS_DIR)/src/*.js)
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
-# pip builds the compiled walk (crawler/extraction/_fastwalk.pyx) when a C compiler is there.
-$(STAMP): pyproject.toml setup.py crawler/extraction/_fastwalk.pyx
+# pip builds the compiled parts of extraction (crawler/extraction/*.pyx) when a C compiler is there.
+$(STAMP): pyproject.toml setup.py $(wildcard crawler/extraction/*.pyx)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

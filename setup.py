@@ -1,7 +1,11 @@
-"""Build the optional compiled walk (crawler/extraction/_fastwalk.pyx); all else is in pyproject.toml.
+"""Build the optional compiled parts of extraction; all else is in pyproject.toml.
 
-Without a C compiler the extension is skipped and Cobweb uses the same walk
-in pure Python (crawler/extraction/walk.py), several times slower.
+- crawler/extraction/_fastwalk.pyx: the walk over a parsed page (twin: walk.py)
+- crawler/extraction/_fasttext.pyx: character scans of text normalization and
+  artifact extraction (twins in text.py and artifacts.py)
+
+Without a C compiler they are skipped and Cobweb runs the pure-Python twins:
+the same results, extraction a fifth slower.
 """
 
 import lxml
@@ -16,7 +20,8 @@ setup(
                 ["crawler/extraction/_fastwalk.pyx"],
                 include_dirs=lxml.get_include(),
                 optional=True,
-            )
+            ),
+            Extension("crawler.extraction._fasttext", ["crawler/extraction/_fasttext.pyx"], optional=True),
         ],
         compiler_directives={"language_level": 3},
         quiet=True,

@@ -12,9 +12,9 @@ a page), a quarter of them GBK-encoded. Then it measures MB/s of HTML bytes thro
 and prints both rates and their ratio (target: ratio >= 0.25). In each round
 the two take turns page by page, and the figure is the median over rounds of
 the round's ratio (see :func:`paired_rounds`). Timings are CPU time; compare
-ratios, not absolute figures, between machines. Without the compiled walk
-(``crawler/extraction/_fastwalk.pyx``, built by ``pip install``) the pure-Python
-walk runs, and the output says so.
+ratios, not absolute figures, between machines. The output says which compiled
+parts of extraction (``crawler/extraction/*.pyx``, built by ``pip install``) ran;
+without them their pure-Python twins do.
 
     .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 7] [--profile] [--pages DIR]
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib.util
 import pstats
 import random
 import statistics
@@ -34,7 +35,6 @@ from pathlib import Path
 import lxml.html
 
 from crawler.extraction import decode_html, extract_artifacts, parse_page
-from crawler.extraction.page import COMPILED_WALK
 
 # Synthetic vocabulary in the style of the campaign pages (our own text).
 TOPICS = ["LEB卡", "eSIM卡", "香港电话卡", "海外流量卡", "虚拟号码", "境外手机卡"]
@@ -256,7 +256,8 @@ def main() -> None:
     r_full = statistics.median(mb / t for _, t in rounds)
     ratios = sorted(t_lxml / t_full for t_lxml, t_full in rounds)
     print(f"pages: {len(pages)}, HTML: {mb:.2f} MB, artifacts: {artifacts} ({artifacts / len(pages):.1f}/page)")
-    print(f"walk: {'compiled' if COMPILED_WALK else 'pure Python (the compiled walk is not built)'}")
+    built = [name for name in ("_fastwalk", "_fasttext") if importlib.util.find_spec(f"crawler.extraction.{name}")]
+    print(f"compiled parts: {', '.join(built) if built else 'none (pure Python: no C compiler at install?)'}")
     print(f"lxml.html.fromstring alone: {r_lxml:7.2f} MB/s  (median of {len(rounds)} rounds)")
     print(f"full extractor:             {r_full:7.2f} MB/s  (decode_html + parse_page + extract_artifacts)")
     print(f"ratio: {statistics.median(ratios):.3f}  (median of the rounds' ratios, range {ratios[0]:.3f}-{ratios[-1]:.3f};"

@@ -80,35 +80,49 @@ _SEPARATOR = "\n\x00\n"  # no pattern crosses it: \s does not match NUL
 CONTEXT_BEFORE = 32
 CONTEXT_AFTER = 14
 
-# ASCII runs are found in a byte copy of the text, one byte per character:
-# printable ASCII and the space become "a", anything else (non-ASCII, which
-# ``encode`` turns into "?", and control characters) NUL; ``bytes.find`` then
-# skips from run to run. Encoding and translating cost ~2 ns a character, a
-# regex scanning the str for a character class 5-10.
+# Runs of printable ASCII (and the space) at least MIN_RUN long, once leading
+# spaces are dropped. In pure Python they are found in a byte copy of the text
+# (encoding and translating cost ~2 ns a character, a regex scanning the str
+# for a character class 5-10); compiled, in the str itself (~1 ns).
 _RUN_BYTES = bytes(0x61 if 0x20 <= b <= 0x7E and b != 0x3F else 0 for b in range(256))
 MIN_RUN = 4
-_RUN = b"a" * MIN_RUN
 
 
-def _ascii_runs(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of runs of printable ASCII, at least 4 long, not starting with a space.
+def _window_spans_py(text: str, min_run: int, before: int, after: int) -> list[tuple[int, int]]:
+    """The spans of the windows around ASCII runs (see :func:`_ascii_windows`),
+    found in a byte copy: printable ASCII and the space become "a", anything
+    else (non-ASCII, which ``encode`` turns into "?", and control characters)
+    NUL, and ``bytes.find`` skips from run to run.
 
-    >>> list(_ascii_runs("中文 ab?d 中 x  y 文a b"))
-    [(3, 8), (10, 15)]
+    >>> _window_spans_py("中文 ab?d 中 x  y 文a b", 4, 1, 1)
+    [(2, 16)]
     """
     if "?" in text:  # a real "?" must not look like an encoded non-ASCII character
         text = text.replace("?", "!")
     codes = text.encode("ascii", "replace").translate(_RUN_BYTES)
-    start = codes.find(_RUN)
+    run = b"a" * min_run
+    spans: list[tuple[int, int]] = []
+    start = codes.find(run)
     while start >= 0:
-        end = codes.find(0, start + MIN_RUN)
+        end = codes.find(0, start + min_run)
         if end < 0:
             end = len(codes)
         if text[start] == " ":
             start = end - len(text[start:end].lstrip(" "))
-        if end - start >= MIN_RUN:
-            yield start, end
-        start = codes.find(_RUN, end)
+        if end - start >= min_run:
+            lo, hi = start - before, end + after
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], hi)
+            else:
+                spans.append((max(0, lo), hi))
+        start = codes.find(run, end)
+    return spans
+
+
+try:  # the same scan compiled, when the package was built with it
+    from ._fasttext import ascii_window_spans as _window_spans
+except ImportError:
+    _window_spans = _window_spans_py
 
 
 def _ascii_windows(text: str) -> str:
@@ -120,16 +134,10 @@ def _ascii_windows(text: str) -> str:
     """
     if text.isascii():
         return text
-    spans: list[list[int]] = []
-    for run_start, run_end in _ascii_runs(text):
-        start, end = run_start - CONTEXT_BEFORE, run_end + CONTEXT_AFTER
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = end
-        else:
-            spans.append([max(0, start), end])
+    spans = _window_spans(text, MIN_RUN, CONTEXT_BEFORE, CONTEXT_AFTER)
     if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] >= len(text):
         return text
-    return _SEPARATOR.join(text[s:e] for s, e in spans)
+    return _SEPARATOR.join([text[s:e] for s, e in spans])
 
 # Part kinds.
 _TEXT, _ATTR, _SCRIPT, _LINKS, _IMAGES = "text", "attr", "script", "links", "images"

@@ -86,16 +86,11 @@ def anchored(
     >>> [m.group(1) for m in anchored(r, "x T.me/Ab y t.me/c", "x t.me/ab y t.me/c", ("me",), 5, 20)]
     ['Ab', 'c']
     """
-    hits = []
-    for anchor in anchors:
-        i = low.find(anchor)
-        while i >= 0:
-            if accept is None or accept(low, i):
-                hits.append(i)
-            i = low.find(anchor, i + 1)
+    hits = _anchor_hits(low, anchors)
+    if accept is not None and hits:
+        hits = [i for i in hits if accept(low, i)]
     if not hits:
         return
-    hits.sort()
     n = len(text)
     if before == 0:
         yield from _at_hits(pattern, text, hits, after, n)
@@ -109,6 +104,28 @@ def anchored(
         yield from pattern.finditer(text, start, min(end, n))
         start, end = h - before, h + after
     yield from pattern.finditer(text, start, min(end, n))
+
+
+def _anchor_hits_py(low: str, anchors: tuple[str, ...]) -> list[int]:
+    """Where each of ``anchors`` occurs in ``low``, sorted.
+
+    >>> _anchor_hits_py("a.me b.me", ("me", "b"))
+    [2, 5, 7]
+    """
+    hits = []
+    for anchor in anchors:
+        i = low.find(anchor)
+        while i >= 0:
+            hits.append(i)
+            i = low.find(anchor, i + 1)
+    hits.sort()
+    return hits
+
+
+try:  # the same search compiled, when the package was built with it
+    from ._fasttext import anchor_hits as _anchor_hits
+except ImportError:
+    _anchor_hits = _anchor_hits_py
 
 
 def _at_hits(pattern: re.Pattern[str], text: str, hits: list[int], after: int, n: int) -> Iterator[re.Match[str]]:

@@ -87,8 +87,8 @@ def plain_url(raw: str, origin: str) -> str | None:
             return None
         if raw[1:2] != "/":
             return origin + raw
-        # //host/path: the page's scheme (urljoin rejects some hosts: IPv6, non-ASCII)
-        if raw[2:3] not in ("/", "") and raw.isascii() and "[" not in raw and "]" not in raw:
+        # //host/path: the page's scheme (a host as urljoin takes it: not IPv6, not empty, ASCII)
+        if raw[2:3].isalnum() and raw.isascii() and "[" not in raw and "]" not in raw:
             return origin[: origin.index(":") + 1] + raw
     elif first == "h" and raw.startswith(("http://", "https://")):
         return raw

@@ -33,20 +33,48 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE", "normalize", "tidy_whitespace", "fold"]
+__all__ = ["INVISIBLE", "NFKC_STABLE_RANGES", "normalize", "tidy_whitespace", "fold"]
 
 #: Characters that render as nothing: zero-width space/non-joiner/joiner,
 #: word joiner, invisible operators, BOM/zero-width no-break space, soft
 #: hyphen, Mongolian vowel separator and emoji variation selectors.
 INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\ufe0e\ufe0f"
 
-# Characters NFKC leaves alone whatever their neighbours: ASCII and C1
-# controls, general punctuation (dashes, quotes, but not the leaders
-# U+2024-2026), CJK punctuation, kana, CJK ideographs, Hangul syllables.
-_SUSPECT_RE = re.compile(
-    "[^\x00-\x9f\u2010\u2012-\u2016\u2018-\u2023\u2027\u3001-\u3035\u3037\u303b-\u303f"
-    "\u3041-\u3096\u309d\u309e\u30a0-\u30fe\u4e00-\u9fff\uac00-\ud7a3]"
+#: Code point ranges NFKC leaves alone whatever their neighbours: ASCII and C1
+#: controls, general punctuation (dashes, quotes, but not the leaders
+#: U+2024-2026), CJK punctuation, kana, CJK ideographs, Hangul syllables.
+NFKC_STABLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00, 0x9F), (0x2010, 0x2010), (0x2012, 0x2016), (0x2018, 0x2023), (0x2027, 0x2027),
+    (0x3001, 0x3035), (0x3037, 0x3037), (0x303B, 0x303F), (0x3041, 0x3096), (0x309D, 0x309E),
+    (0x30A0, 0x30FE), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3),
 )
+_SUSPECT_RE = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in NFKC_STABLE_RANGES) + "]")
+
+
+def _first_suspect_re(text: str, pos: int) -> int:
+    m = _SUSPECT_RE.search(text, pos)
+    return -1 if m is None else m.start()
+
+
+def _distinct_suspects_re(text: str, pos: int) -> set[str]:
+    return set(_SUSPECT_RE.findall(text, pos))
+
+
+try:  # the same scans compiled, when the package was built with them
+    from ._fasttext import distinct_outside, first_outside
+except ImportError:
+    _first_suspect, _distinct_suspects = _first_suspect_re, _distinct_suspects_re
+else:
+    _STABLE_TABLE = bytearray(0x10000)  # 1 where NFKC_STABLE_RANGES holds the code point
+    for _lo, _hi in NFKC_STABLE_RANGES:
+        _STABLE_TABLE[_lo : _hi + 1] = b"\x01" * (_hi - _lo + 1)
+    _STABLE_TABLE = bytes(_STABLE_TABLE)
+
+    def _first_suspect(text: str, pos: int) -> int:
+        return first_outside(text, pos, _STABLE_TABLE)
+
+    def _distinct_suspects(text: str, pos: int) -> set[str]:
+        return distinct_outside(text, pos, _STABLE_TABLE)
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
 
 _STABLE = 0
@@ -89,18 +117,18 @@ def normalize(text: str) -> str:
     # scan goes on past it; after many, find the rest at once.
     pos = 0
     for _ in range(_SEARCHES):
-        m = _SUSPECT_RE.search(text, pos)
-        if m is None:
+        at = _first_suspect(text, pos)
+        if at < 0:
             return text
-        ch = m.group()
+        ch = text[at]
         kind = _kind(ch)
         if kind == _COMPLEX:
             return _full(text)
         if kind == _STABLE:
-            pos = m.end()
+            pos = at + 1
         else:
             text = text.replace(ch, kind)
-            pos = m.start() + len(kind)
+            pos = at + len(kind)
     return _replace_suspects(text, pos)
 
 
@@ -123,7 +151,7 @@ def _replace_suspects(text: str, pos: int) -> str:
     'a,b,c'
     """
     replacements = []
-    for ch in set(_SUSPECT_RE.findall(text, pos)):
+    for ch in _distinct_suspects(text, pos):
         kind = _kind(ch)
         if kind == _COMPLEX:
             return _full(text)
