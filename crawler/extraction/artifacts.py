@@ -39,7 +39,7 @@ redirect http://spam.example/a.html header 1.0 False
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..records import Artifact
 from .email import emails, mailto_links

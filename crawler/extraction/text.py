@@ -60,21 +60,32 @@ def _distinct_suspects_re(text: str, pos: int) -> set[str]:
     return set(_SUSPECT_RE.findall(text, pos))
 
 
+def _stable_table() -> bytes:
+    """One byte per BMP code point: 1 where :data:`NFKC_STABLE_RANGES` holds it.
+
+    >>> t = _stable_table(); t[ord("a")], t[ord("中")], t[ord("，")]
+    (1, 1, 0)
+    """
+    table = bytearray(0x10000)
+    for lo, hi in NFKC_STABLE_RANGES:
+        table[lo : hi + 1] = b"\x01" * (hi - lo + 1)
+    return bytes(table)
+
+
 try:  # the same scans compiled, when the package was built with them
     from ._fasttext import distinct_outside, first_outside
 except ImportError:
     _first_suspect, _distinct_suspects = _first_suspect_re, _distinct_suspects_re
 else:
-    _STABLE_TABLE = bytearray(0x10000)  # 1 where NFKC_STABLE_RANGES holds the code point
-    for _lo, _hi in NFKC_STABLE_RANGES:
-        _STABLE_TABLE[_lo : _hi + 1] = b"\x01" * (_hi - _lo + 1)
-    _STABLE_TABLE = bytes(_STABLE_TABLE)
+    _STABLE_TABLE = _stable_table()
 
     def _first_suspect(text: str, pos: int) -> int:
         return first_outside(text, pos, _STABLE_TABLE)
 
     def _distinct_suspects(text: str, pos: int) -> set[str]:
         return distinct_outside(text, pos, _STABLE_TABLE)
+
+
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
 
 _STABLE = 0
