@@ -1,5 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""Character scans of :mod:`crawler.extraction.text` and :mod:`crawler.extraction.artifacts`, compiled.
+"""Character scans of extraction, compiled: the search for characters NFKC may
+change (:mod:`crawler.extraction.text`), the windows around ASCII runs
+(:mod:`crawler.extraction.artifacts`) and the anchors of
+:func:`crawler.extraction.found.anchored`.
 
 A regex that scans a str for a character class costs 5-10 ns a character;
 these loops read the str's buffer directly, at about one. Each has a
