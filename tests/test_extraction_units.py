@@ -166,6 +166,14 @@ def test_parse_page_excludes_script_and_style_text():
     assert p.text == "正文"
 
 
+def test_parse_page_reads_past_hundreds_of_unclosed_elements():
+    """libxml2 gives up at 256 nested elements unless told otherwise; sloppy pages get there."""
+    html = "<p>前言</p>" + "<div>" * 400 + "<p>加飞机：@esim1088</p>" + "<span>" * 300 + "<p>续费</p>"
+    p = parse_page(html, URL)
+    assert p.text.splitlines() == ["前言", "加飞机:@esim1088", "续费"]
+    assert "handle:telegram:esim1088" in {f"{a.kind}:{a.label}" for a in extract_artifacts(html, URL, parsed=p)}
+
+
 @pytest.mark.parametrize("html", ["", "   ", "\x00", "<", "<?xml version='1.0' encoding='latin1'?><p>x", "<html>" * 500])
 def test_parse_page_degenerate(html):
     p = parse_page(html, URL)

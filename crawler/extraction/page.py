@@ -95,10 +95,13 @@ def _parser() -> etree.HTMLParser:
     p = getattr(_local, "parser", None)
     if p is None:
         # No ID table and no default DOCTYPE: nothing here looks them up, and
-        # building them costs a fifth of the parse.
+        # building them costs a fifth of the parse. huge_tree: without it
+        # libxml2 stops reading at 256 nested elements, and sloppy pages reach
+        # that with unclosed <div>s (everything after would be lost); with it,
+        # at 2048. Bodies are already capped in size by the crawler.
         p = _local.parser = etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-            collect_ids=False, default_doctype=False,
+            collect_ids=False, default_doctype=False, huge_tree=True,
         )
     return p
 
