@@ -28,7 +28,8 @@ import numpy as np
 
 from analysis.clustering import Clustering
 from analysis.evidence import Evidence
-from analysis.table import PageTable
+from analysis.infrastructure import shared_host
+from analysis.table import CONTACT_KINDS, PageTable
 
 __all__ = [
     "SCHEMA",
@@ -170,6 +171,7 @@ def build_campaigns(
             "domains": sorted({table.sites[table.page_site[r]] for r in rows}),
             "artifacts": {k: sorted(v) for k, v in sorted(by_kind.items())},
             "evidence": ev_list,
+            "tied_by": _tied_by(ev_list),
             "mentions": [],
         })
 
@@ -182,6 +184,7 @@ def build_campaigns(
         key=lambda d: (-d["sites"], d["kind"], d["label"]),
     )
     campaigns.sort(key=lambda d: (-d["size"], d["id"]))
+    set_aside = _set_aside(table, evidence)
     return {
         "schema": SCHEMA,
         "generated_at": generated_at or _now(),
@@ -193,8 +196,38 @@ def build_campaigns(
             "campaigns": len(campaigns),
         },
         "ubiquitous": ub,
+        "set_aside": set_aside,
         "campaigns": campaigns,
     }
+
+
+def _tied_by(evidence_items: list[dict]) -> str:
+    """What ties a campaign: ``contacts`` (handles, invites, wallets, short or
+    referral links), else ``tracking`` (shared analytics or ad IDs: one owner's
+    network of sites, such as a newspaper chain), else ``assets`` (images,
+    redirects), else ``weak``."""
+    kinds = {e["kind"] for e in evidence_items if e["strength"] == "strong"}
+    if kinds & CONTACT_KINDS:
+        return "contacts"
+    if "tracking_id" in kinds:
+        return "tracking"
+    return "assets" if kinds else "weak"
+
+
+def _set_aside(table: PageTable, evidence: Evidence) -> list[dict[str, Any]]:
+    """Strong artifacts on two pages or more that never tie: why, and whose."""
+    cols = np.flatnonzero(evidence.strong & (evidence.pages >= 2) & (evidence.ubiquitous | evidence.platform))
+    labels = table.artifact_labels(cols) if cols.size else {}
+    out = []
+    for a in cols.tolist():
+        kind, label = labels[a]
+        out.append({
+            "kind": kind, "label": label, "pages": int(evidence.pages[a]), "sites": int(evidence.sites[a]),
+            "reason": "ubiquitous" if evidence.ubiquitous[a] else "platform",
+            "vendor": shared_host(label) if evidence.vendor[a] else None,
+        })
+    out.sort(key=lambda d: (d["reason"], -d["sites"], -d["pages"], d["kind"], d["label"]))
+    return out
 
 
 def _add_mentions(

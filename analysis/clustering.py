@@ -306,6 +306,20 @@ def _core(table: PageTable, evidence: Evidence, labels: np.ndarray, attached: np
     return core
 
 
+def _contact_tied(table: PageTable, evidence: Evidence, labels: np.ndarray, min_pages: int) -> np.ndarray:
+    """Groups in which one contact tie (a handle, invite, wallet, short or
+    referral link; not the site's own e-mail address) is on at least
+    ``min_pages`` pages: an operator's contact, enough to make a campaign on
+    one site."""
+    n_groups = int(labels.max()) + 1
+    m = table.pair_firm & (evidence.tie & evidence.contact & ~evidence.own_address)[table.pair_art]
+    key, counts = np.unique(
+        labels[table.pair_page[m]].astype(np.int64) * table.n_artifacts + table.pair_art[m], return_counts=True)
+    tied = np.zeros(n_groups, dtype=bool)
+    tied[(key[counts >= min_pages] // table.n_artifacts)] = True
+    return tied
+
+
 def cluster_pages(
     table: PageTable,
     evidence: Evidence,
@@ -325,7 +339,10 @@ def cluster_pages(
     evidence : Evidence
     near_dups : iterable of (row, row, similarity)
     min_pages, min_sites : int
-        A campaign has at least this many pages on this many sites.
+        A campaign has at least this many pages on this many sites; or on
+        fewer sites, when one contact (handle, invite, wallet, short or
+        referral link; not the site's own e-mail address) is on
+        ``min_pages`` of its pages.
     min_attach : float
     join_share : float
     seed : int or None
@@ -344,7 +361,7 @@ def cluster_pages(
     )
     sizes = np.bincount(labels)
     sites = _group_sites(table, labels)
-    keep = (sizes >= min_pages) & (sites >= min_sites)
+    keep = (sizes >= min_pages) & ((sites >= min_sites) | _contact_tied(table, evidence, labels, min_pages))
     remap = np.full(sizes.size, -1, dtype=np.int64)
     remap[keep] = np.arange(int(keep.sum()))
     campaign = remap[labels]

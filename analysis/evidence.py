@@ -18,6 +18,13 @@ Every artifact gets, from the whole run:
   public suffix (``*.blogspot.com``) and cover more than the ``ubiquity`` share
   of that platform's sites in the run: the platform's own images and tags,
   which say nothing about who writes each blog;
+- ``vendor``: an image, redirect or link on a host of the curated list of
+  shared infrastructure (:mod:`analysis.infrastructure`: hosting platforms'
+  pixels and icons, CDNs, widgets, wrapped links), however small the run;
+  such artifacts are ``platform`` artifacts too;
+- ``own_address``: an e-mail address at the domain of the one site that
+  carries it (``editor@news.example`` on news.example): the site's own
+  address, which says who runs the site, not that its pages are a campaign;
 - ``tie``: strong kind, on at least two pages, neither ubiquitous nor a
   platform artifact. Only these tie pages together on their own.
 
@@ -42,9 +49,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.infrastructure import shared_host
 from analysis.table import PageTable
+from crawler.domains import registered_domain
 
 __all__ = ["Evidence", "artifact_evidence"]
+
+
+#: Kinds whose label is a URL that may sit on shared infrastructure.
+_URL_KINDS = frozenset({"image", "redirect", "link"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,8 @@ class Evidence:
     ubiquitous: np.ndarray
     concentrated: np.ndarray
     platform: np.ndarray
+    vendor: np.ndarray
+    own_address: np.ndarray
     strong: np.ndarray
     contact: np.ndarray
     tie: np.ndarray
@@ -101,6 +116,36 @@ def _concentrated(
     best = np.zeros(n_art, dtype=np.int64)
     np.maximum.at(best, key // n_groups, counts)
     return cand & (best >= share * pages)
+
+
+def _vendor_assets(table: PageTable, pages: np.ndarray) -> np.ndarray:
+    """Images, redirects and links on two pages or more that sit on shared infrastructure."""
+    vendor = np.zeros(table.n_artifacts, dtype=bool)
+    cand = np.flatnonzero(table.kind_mask(_URL_KINDS) & (pages >= 2))
+    if cand.size == 0 or table.store is None:
+        return vendor
+    labels = table.artifact_labels(cand)
+    for c in cand.tolist():
+        if shared_host(labels[c][1]) is not None:
+            vendor[c] = True
+    return vendor
+
+
+def _own_addresses(table: PageTable, pages: np.ndarray, sites: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    """E-mail handles on two pages or more of one site, at that site's domain."""
+    own = np.zeros(table.n_artifacts, dtype=bool)
+    cand = np.flatnonzero(contact & (sites == 1) & (pages >= 2))
+    if cand.size == 0 or table.store is None:
+        return own
+    first = np.full(table.n_artifacts, -1, dtype=np.int64)
+    first[table.pair_art[::-1]] = table.pair_page[::-1]  # a page carrying each artifact
+    labels = table.artifact_labels(cand)
+    for c in cand.tolist():
+        kind, label = labels[c]
+        if kind == "handle" and label.startswith("email:"):
+            site = table.sites[table.page_site[first[c]]]
+            own[c] = registered_domain(label.rpartition("@")[2]) == site
+    return own
 
 
 def artifact_evidence(
@@ -172,6 +217,8 @@ def artifact_evidence(
         cand = np.flatnonzero(one_platform & ~contact)
         platform[cand] = sites[cand] > ubiquity * plat_sites[first[cand]]
 
+    vendor = _vendor_assets(table, pages)
+    platform |= vendor
     tie = strong & (pages >= 2) & ~ubiquitous & ~platform
     return Evidence(
         pages=pages,
@@ -181,6 +228,8 @@ def artifact_evidence(
         ubiquitous=ubiquitous,
         concentrated=concentrated,
         platform=platform,
+        vendor=vendor,
+        own_address=_own_addresses(table, pages, sites, contact),
         strong=strong,
         contact=contact,
         tie=tie,

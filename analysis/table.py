@@ -32,8 +32,9 @@ from crawler.store import PageStore
 
 __all__ = ["PageTable", "load_table", "CONTACT_KINDS", "FIRM_CONFIDENCE"]
 
-#: Strong kinds that name whom to contact or pay: never ubiquitous by default.
-CONTACT_KINDS: frozenset[str] = frozenset({"handle", "invite", "wallet"})
+#: Strong kinds that name whom to contact or pay, or where to sign up (short and
+#: referral links): never ubiquitous by default.
+CONTACT_KINDS: frozenset[str] = frozenset({"handle", "invite", "wallet", "link"})
 
 #: A pair found only in page text ties pages only at or above this confidence.
 FIRM_CONFIDENCE = 0.9

@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -32,16 +33,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.realweb import RealWebScore, load_truth, score_run  # noqa: E402
+from bench.realweb import RealWebScore, apply_disputes, load_truth, score_run  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "real-web"
+#: Truth values this project believes wrong, with the page and why, per corpus
+#: folder name (``bench/disputes/<name>.json``).
+DISPUTES_DIR = ROOT / "bench" / "disputes"
 #: Targets: (least truth values for a type to be held to them, precision, recall,
 #: family share, family purity).
 MIN_TRUTH, PRECISION, RECALL, SHARE, PURITY = 5, 0.98, 0.95, 0.90, 0.90
 
 
-def run_corpus(corpus: Path, run_dir: Path) -> tuple[RealWebScore, dict, float, float]:
-    """Import and analyze ``corpus`` into ``run_dir``; the score and the campaigns."""
+def load_disputes(corpus: Path) -> list[dict[str, str]]:
+    """The disputed truth values of a corpus (none when it has no disputes file)."""
+    path = DISPUTES_DIR / f"{corpus.resolve().name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def run_corpus(
+    corpus: Path, run_dir: Path, disputes: list[dict[str, str]] = ()
+) -> tuple[RealWebScore, dict, float, float]:
+    """Import and analyze ``corpus`` into ``run_dir``; the score (with ``disputes``
+    applied to the truth) and the campaigns."""
     from analysis.run import analyze_run
     from crawler.importer import import_jsonl
     from crawler.store import PageStore, store_path
@@ -61,7 +74,8 @@ def run_corpus(corpus: Path, run_dir: Path) -> tuple[RealWebScore, dict, float, 
             found.setdefault(u, [])
         for pid, kind, label in store.iter_page_artifacts():
             found[url_of[pid]].append((kind, label))
-    score = score_run(load_truth(corpus), found, doc, canonical=canonical_url)
+    truth = apply_disputes(load_truth(corpus), list(disputes))
+    score = score_run(truth, found, doc, canonical=canonical_url)
     return score, doc, t1 - t0, t2 - t1
 
 
@@ -88,6 +102,9 @@ def format_score(score: RealWebScore, doc: dict, *, details: bool = True) -> str
     lines = [f"{'type':<10} {'truth':>5} {'hits':>5} {'found':>5} {'false':>5} {'recall':>6} {'prec.':>6}"]
     tot = [0, 0, 0, 0]
     for t, s in sorted(score.artifacts.items()):
+        if s.unscored:
+            lines.append(f"{t:<10} {'-':>5} {'-':>5} {s.found:>5} {'-':>5}      -      -  (not scored)")
+            continue
         lines.append(f"{t:<10} {s.truth:>5} {s.hits:>5} {s.found:>5} {len(s.false):>5}"
                      f" {s.recall:>6.2f} {s.precision:>6.2f}")
         for i, v in enumerate((s.truth, s.hits, s.found, len(s.false))):
@@ -109,6 +126,8 @@ def format_score(score: RealWebScore, doc: dict, *, details: bool = True) -> str
                 lines.append(f"  miss  {t}:{v}  {url}")
             for url, v in s.false:
                 lines.append(f"  false {t}:{v}  {url}")
+            for url, v in s.unscored:
+                lines.append(f"  found {t}:{v}  {url}  (not in the truth's types)")
         for url, cid in score.benign_in_campaigns:
             lines.append(f"  benign in {cid}: {url}")
         for cid in score.campaigns_without_family:
@@ -126,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="run folder to keep (default: a temporary one)")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
+    ap.add_argument("--as-given", action="store_true",
+                    help="score against the truth as given, without bench/disputes/<corpus>.json")
     args = ap.parse_args(argv)
     if not (args.corpus / "pages.jsonl").exists() or not (args.corpus / "truth.json").exists():
         print(f"bench_realweb: {args.corpus} has no pages.jsonl and truth.json; pass --corpus DIR",
@@ -133,9 +154,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = args.keep or Path(tmp) / "run"
-        score, doc, t_import, t_analyze = run_corpus(args.corpus, run_dir)
+        disputes = [] if args.as_given else load_disputes(args.corpus)
+        score, doc, t_import, t_analyze = run_corpus(args.corpus, run_dir, disputes)
     print(f"corpus {args.corpus}: {len(load_truth(args.corpus)['pages'])} pages;"
           f" import {t_import:.1f} s, analyze {t_analyze:.1f} s")
+    if disputes:
+        print(f"{len(disputes)} disputed truth values corrected (bench/disputes/{args.corpus.resolve().name}.json):")
+        for d in disputes:
+            print(f"  {d['truth']:<7} {d['type']}:{d['value']}  {d['url']}  ({d['why']})")
     print(format_score(score, doc, details=not args.quiet))
     missed = failures(score)
     print("targets: " + ("all met" if not missed else "MISSED\n  " + "\n  ".join(missed)))

@@ -18,6 +18,8 @@ way, whatever Cobweb calls them.
 ('phone', '18448426880')
 >>> cobweb_key("link", "https://bit.ly/33z7KkN"), truth_key("shortlink", "bit.ly/33z7KkN")
 (('shortlink', 'bit.ly/33z7KkN'), ('shortlink', 'bit.ly/33z7KkN'))
+>>> cobweb_key("link", "https://okx.com/join/12345678")
+('referral', 'okx.com/join/12345678')
 >>> cobweb_key("image", "https://a.example/x.png") is None
 True
 """
@@ -33,12 +35,14 @@ from typing import Any
 
 __all__ = [
     "TYPE_OF_TRACKING",
+    "UNSCORED",
     "truth_key",
     "cobweb_key",
     "ArtifactScore",
     "FamilyScore",
     "RealWebScore",
     "load_truth",
+    "apply_disputes",
     "score_run",
 ]
 
@@ -47,6 +51,9 @@ TYPE_OF_TRACKING = {
     "ga": "ga_ua", "ga4": "ga4", "gtm": "gtm", "adsense": "adsense", "fbpixel": "fbpixel",
     "yandex": "yandex", "baidu": "baidu", "gads": "gads",
 }
+#: Types Cobweb extracts that the truth does not list as artifacts (referral codes
+#: are only named in a family's ``also_shared``): reported, never scored.
+UNSCORED = frozenset({"referral"})
 #: Types whose values are case-insensitive.
 _FOLD = frozenset({"telegram", "email", "wechat", "line", "eth", "twitter", "instagram", "yandex", "qq"})
 
@@ -82,7 +89,10 @@ def cobweb_key(kind: str, label: str) -> tuple[str, str] | None:
         coin, _, value = label.partition(":")
         return coin, _norm(coin, value)
     if kind == "link":
-        return "shortlink", _norm("shortlink", label)
+        from crawler.extraction.links import SHORTENERS
+
+        host = label.split("/", 3)[2] if label.count("/") >= 2 else ""
+        return ("shortlink" if host in SHORTENERS else "referral"), _norm("shortlink", label)
     return None
 
 
@@ -101,6 +111,7 @@ class ArtifactScore:
     found: int = 0  # Cobweb's non-neutral values
     misses: list[tuple[str, str]] = field(default_factory=list)  # (url, value)
     false: list[tuple[str, str]] = field(default_factory=list)
+    unscored: list[tuple[str, str]] = field(default_factory=list)  # types in UNSCORED
 
     @property
     def recall(self) -> float:
@@ -108,7 +119,8 @@ class ArtifactScore:
 
     @property
     def precision(self) -> float:
-        return (self.found - len(self.false)) / self.found if self.found else 1.0
+        scored = self.found - len(self.unscored)
+        return (scored - len(self.false)) / scored if scored else 1.0
 
 
 @dataclass
@@ -140,6 +152,35 @@ class RealWebScore:
 def load_truth(corpus: str | Path) -> dict[str, Any]:
     """``truth.json`` of a corpus folder."""
     return json.loads((Path(corpus) / "truth.json").read_text(encoding="utf-8"))
+
+
+def apply_disputes(truth: dict[str, Any], disputes: list[dict[str, str]]) -> dict[str, Any]:
+    """The truth with disputed values corrected (a new dict; ``truth`` is not changed).
+
+    Each dispute names a page ``url``, a ``type`` and ``value``, and ``truth``:
+    ``"missing"`` (the value is on the page and the truth left it out) or
+    ``"wrong"`` (the truth lists it, and it is not that artifact: it becomes
+    neutral), with ``why``.
+
+    >>> t = {"pages": [{"url": "u", "artifacts": [{"type": "qq", "value": "1"}], "neutral": []}]}
+    >>> d = [{"url": "u", "type": "qq", "value": "1", "truth": "wrong", "why": "-"},
+    ...      {"url": "u", "type": "shortlink", "value": "bit.ly/x", "truth": "missing", "why": "-"}]
+    >>> apply_disputes(t, d)["pages"][0]
+    {'url': 'u', 'artifacts': [{'type': 'shortlink', 'value': 'bit.ly/x'}], 'neutral': ['1']}
+    """
+    pages = {p["url"]: {**p, "artifacts": list(p["artifacts"]), "neutral": list(p.get("neutral", []))}
+             for p in truth["pages"]}
+    for d in disputes:
+        page = pages[d["url"]]
+        item = {"type": d["type"], "value": d["value"]}
+        if d["truth"] == "missing":
+            page["artifacts"].append(item)
+        elif d["truth"] == "wrong":
+            page["artifacts"] = [a for a in page["artifacts"] if a != item]
+            page["neutral"].append(d["value"])
+        else:
+            raise ValueError(f"dispute of {d['url']}: truth must be 'missing' or 'wrong'")
+    return {**truth, "pages": [pages[p["url"]] for p in truth["pages"]]}
 
 
 def score_run(
@@ -188,6 +229,10 @@ def score_run(
                 s.misses.append((page["url"], v))
         for t, v in sorted(got - want):
             if v in neutral or v.lower() in neutral:
+                continue
+            if t in UNSCORED:
+                score(t).found += 1
+                score(t).unscored.append((page["url"], v))
                 continue
             s = score(t)
             s.found += 1

@@ -20,6 +20,8 @@ tracking_id ``ga:UA-1234-1``, ``ga4:G-ABC123``, ``gtm:GTM-ABC1``,
            ``yandex:123``, ``fbpixel:123``
 wallet     ``btc:<address>``, ``eth:0x<lower-case hex>``, ``tron:T...``
 redirect   the absolute target URL of a redirect (HTTP, meta refresh or JS)
+link       a specific link: a short link (``https://bit.ly/CODE``) or a referral
+           link (``https://okx.com/join/CODE``, ``https://x.example/?ref=CODE``)
 ========== ====================================================================
 
 >>> a = Artifact("handle", "telegram:esim1088", source="href", confidence=1.0)
@@ -50,19 +52,19 @@ __all__ = [
 ]
 
 ArtifactKind = Literal[
-    "handle", "invite", "image", "image_host", "domain", "tracking_id", "wallet", "redirect"
+    "handle", "invite", "image", "image_host", "domain", "tracking_id", "wallet", "redirect", "link"
 ]
 ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 
 #: Kinds that tie pages to one actor on their own.
 STRONG_KINDS: frozenset[str] = frozenset(
-    {"handle", "invite", "image", "tracking_id", "wallet", "redirect"}
+    {"handle", "invite", "image", "tracking_id", "wallet", "redirect", "link"}
 )
 #: Kinds that only support strong evidence.
 WEAK_KINDS: frozenset[str] = frozenset({"image_host", "domain"})
 
 #: Where on the page an artifact was found.
-ArtifactSource = Literal["href", "attr", "text", "script", "css", "header", "import"]
+ArtifactSource = Literal["href", "attr", "text", "script", "css", "header", "import", "comment"]
 
 #: Why a request or response was dropped (recorded in the store's ``drops`` table).
 DropReason = Literal[

@@ -18,7 +18,7 @@ from crawler.store import PageStore, store_path
 
 pytestmark = pytest.mark.e2e
 
-GEXF_RNG = Path(__file__).resolve().parents[2] / "shared" / "gexf-schema" / "1.3" / "gexf.rng"
+GEXF_RNG = Path(__file__).resolve().parent / "gexf-schema" / "1.3" / "gexf.rng"
 
 #: Artifacts on every page of the demo web: never evidence of a campaign.
 FURNITURE = {("domain", "googleapis.com"), ("domain", "gstatic.com"), ("domain", "jsdelivr.net"),

@@ -22,7 +22,7 @@ from test_output_views import (
     make_run,
 )
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "gexf-schema" / "1.3" / "gexf.rng"
+SCHEMA = Path(__file__).resolve().parent / "gexf-schema" / "1.3" / "gexf.rng"
 
 
 @pytest.fixture(scope="module")

@@ -45,13 +45,15 @@ from ..records import Artifact
 from .email import emails, mailto_links
 from .found import LINK, TEXT_LINK, Found, lowered
 from .images import text_image_urls
+from .comments import comment_links
 from .line import line_ids, line_links
+from .links import carried_urls, link_label
 from .outlinks import out_link_domains, site_of
 from .page import ParsedPage, parse_page
 from .page_urls import url_origin
 from .phones import marked_phones, tel_links
 from .qq import qq_links, qq_numbers
-from .redirects import http_redirect_targets
+from .redirects import http_redirect_targets, is_redirect_target
 from .telegram import telegram_links, telegram_mentions
 from .tracking import tracking_ids
 from .wallets import wallets
@@ -255,8 +257,11 @@ def extract_artifacts(
             image_urls.append(ref_url)
             continue
         link_groups.setdefault((source, hidden), []).append(ref_url)
-        if role != "link":
+        if role != "link" and is_redirect_target(ref_url):
             redirects.append((ref_url, source, hidden))
+    commented = comment_links(html, url) if "<!--" in html else []
+    if commented:
+        link_groups.setdefault(("comment", True), []).extend(commented)
     # One string, in this order: scripts, images, links, attributes, text; so
     # that each extractor reads one contiguous slice, or all of it.
     scripts, links, attrs, texts = [], [], [], []
@@ -271,14 +276,22 @@ def extract_artifacts(
             scripts.append((content, _SCRIPT, "script", hidden))
     # Out-links and contact links point elsewhere: the page's own links need
     # no look, unless the page is on a messenger's site (t.me/s/x links t.me/y).
+    page_site = site_of(url)
     own = url_origin(url) + "/"
     if own == "/" or site_of(url) in _MESSENGER_SITES:
         own = ""
     for (source, hidden), urls in link_groups.items():
+        carried = [c for u in urls if "?" in u for c in carried_urls(u)]
+        if carried:  # a local redirector's target (/go?url=...) is a link too
+            urls = urls + carried
         foreign = [u for u in urls if not u.startswith(own)] if own else urls
         if foreign:
             for domain in out_link_domains(url, foreign):
                 merger.put("domain", domain, source, LINK, hidden)
+            for link in foreign:
+                label = link_label(link)
+                if label and site_of(link) != page_site:
+                    merger.put("link", label, source, LINK, hidden)
             links.append(("\n".join(foreign), _LINKS, source, hidden))
     images = [("\n".join(image_urls), _IMAGES, "attr", False)] if image_urls else []
     parts = scripts + images + links + attrs + texts

@@ -17,6 +17,8 @@ True
 ['http://b.example/', 'http://c.example/']
 >>> http_redirect_targets(["http://c.example/"], "http://c.example/")
 []
+>>> is_redirect_target("https://b.example/x"), is_redirect_target("data:text/html;base64,PGgxPg==")
+(True, False)
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["meta_refresh_target", "js_location_targets", "http_redirect_targets"]
+__all__ = ["meta_refresh_target", "js_location_targets", "http_redirect_targets", "is_redirect_target",
+           "MAX_TARGET_CHARS"]
+
+#: A redirect target longer than this is no label (a data: URL, a blob of state).
+MAX_TARGET_CHARS = 2048
 
 _REFRESH_RE = re.compile(
     r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(["']?)\s*([^"'\s][^"']*?)\s*\1\s*$""", re.I | re.S
@@ -65,3 +71,8 @@ def http_redirect_targets(chain: Sequence[str], final_url: str) -> list[str]:
     if final_url and hops[-1] != final_url:
         hops.append(final_url)
     return list(dict.fromkeys(u for u in hops[1:] if u and u != hops[0]))
+
+
+def is_redirect_target(url: str) -> bool:
+    """Whether ``url`` can be a redirect's target: http(s), at most MAX_TARGET_CHARS long."""
+    return len(url) <= MAX_TARGET_CHARS and url[:8].lower().startswith(("http://", "https://"))

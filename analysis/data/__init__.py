@@ -1,0 +1,1 @@
+"""Data files of analysis (``shared_infrastructure.txt``); each names its sources."""

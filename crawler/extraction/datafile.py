@@ -1,0 +1,36 @@
+"""Read the data files in ``crawler/extraction/data/``.
+
+A data file is UTF-8 text, one entry a line; ``#`` starts a comment (to the
+end of the line) and blank lines are skipped. Each file names its sources in
+its header comment.
+
+>>> "bit.ly" in data_words("shorteners.txt")
+True
+>>> data_lines("shorteners.txt")[0]
+'bit.ly'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = ["data_lines", "data_words"]
+
+
+@lru_cache(maxsize=None)
+def data_lines(name: str) -> tuple[str, ...]:
+    """The entries of ``data/NAME``, in file order, stripped."""
+    text = files("crawler.extraction.data").joinpath(name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            out.append(entry)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def data_words(name: str) -> frozenset[str]:
+    """The entries of ``data/NAME`` as a set, lower-cased."""
+    return frozenset(e.lower() for e in data_lines(name))
