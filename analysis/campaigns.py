@@ -223,7 +223,7 @@ def _set_aside(table: PageTable, evidence: Evidence) -> list[dict[str, Any]]:
         kind, label = labels[a]
         out.append({
             "kind": kind, "label": label, "pages": int(evidence.pages[a]), "sites": int(evidence.sites[a]),
-            "reason": "ubiquitous" if evidence.ubiquitous[a] else "platform",
+            "reason": "platform" if evidence.platform[a] else "ubiquitous",
             "vendor": shared_host(label) if evidence.vendor[a] else None,
         })
     out.sort(key=lambda d: (d["reason"], -d["sites"], -d["pages"], d["kind"], d["label"]))
