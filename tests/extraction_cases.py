@@ -80,7 +80,15 @@ CASES: list[Case] = [
     P("tg-marker-after", "@esim1088 (TG)", "handle:telegram:esim1088"),
     P("tg-fullwidth-at", "ＴＧ：＠ｅｓｉｍ１０８８", "handle:telegram:esim1088"),
     P("tg-nbsp", "TG:\u00a0@esim1088", "handle:telegram:esim1088"),
-    P("tg-bare", "欢迎 @esim1088 咨询", "handle:telegram:esim1088"),
+    N("tg-bare", "欢迎 @esim1088 咨询", "handle:telegram:esim1088"),
+    # a tel: number without "+" takes its country from the number, never a fixed default (issue 16)
+    P("tel-nanp-without-plus", '<a href="tel:1-877-394-2155">call</a>', "handle:phone:18773942155"),
+    N("tel-nanp-not-china", '<a href="tel:1-877-394-2155">call</a>', "handle:phone:8618773942155"),
+    # a bare @word belongs to no platform (issue 16): names under profile links, decorators, directives
+    N("tg-bare-twitter-name", '<p>Follow <a href="https://twitter.com/NewsDesk">@newsdesk</a></p>', no_kinds=NO_HANDLES),
+    N("tg-bare-decorator", "<pre>@classmethod\ndef build(cls): ...</pre>", no_kinds=NO_HANDLES),
+    N("tg-bare-directive", "@error('field') is-invalid @enderror @include('partials.form')", no_kinds=NO_HANDLES),
+    N("tg-bare-first-name", "<p>thanks @peter for the review</p>", no_kinds=NO_HANDLES),
     # --- WhatsApp ----------------------------------------------------------------
     P("wa-wame", '<a href="https://wa.me/85261234567">x</a>', "handle:whatsapp:85261234567"),
     P("wa-wame-plus", '<a href="https://wa.me/+85261234567?text=hi">x</a>', "handle:whatsapp:85261234567"),

@@ -132,11 +132,30 @@ def marked_phones(text: str, low: str | None = None) -> Iterator[Found]:
             yield Found("handle", f"{platform}:{digits}", MARKED, mk.start())
 
 
+_CN_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+
+
+def _tel_digits(raw: str) -> str | None:
+    """E.164 digits of a ``tel:`` number: its country from the number itself.
+
+    Read as international first (``1-877-394-2155`` is NANP, never China);
+    only a Chinese mobile number (11 digits, ``1[3-9]…``) that reads as no
+    international number is taken as Chinese.
+
+    >>> _tel_digits("1-877-394-2155"), _tel_digits("13800138000"), _tel_digits("6123 4567")
+    ('18773942155', '8613800138000', None)
+    """
+    digits = e164_digits(raw)
+    if digits is None and _CN_MOBILE_RE.fullmatch(_NON_DIGITS.sub("", raw)):
+        digits = e164_digits(raw, ("CN",))
+    return digits
+
+
 def tel_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Phones from ``tel:`` URLs."""
     low = lowered(text) if low is None else low
     for m in anchored(_TEL_RE, text, low, ("tel:",), 0, 64):
         raw = unquote(m.group(1))
-        digits = e164_digits(raw, ("CN",))
+        digits = _tel_digits(raw)
         if digits is not None:
             yield Found("handle", f"phone:{digits}", confidence, m.start())

@@ -15,7 +15,7 @@ artifacts of kind ``invite`` and keep their case.
 >>> [f.label for f in telegram_links("tg://resolve?domain=Esim1088&post=1 esim_bot.t.me")]
 ['telegram:esim1088', 'telegram:esim_bot']
 >>> [(f.label, f.confidence) for f in telegram_mentions("TG💪+ @esim1088 and @someone_else")]
-[('telegram:esim1088', 0.8), ('telegram:someone_else', 0.4)]
+[('telegram:esim1088', 0.8)]
 >>> list(telegram_mentions("mail esim1088@gmail.com, @media screen, logo@2x.png, @abc"))
 []
 >>> [f.label for f in telegram_mentions("飞机号：esim1088")]
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .found import BARE, DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
+from .found import DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
 
 __all__ = ["telegram_links", "telegram_mentions", "is_username", "RESERVED", "TG_MARKER_RE"]
 
@@ -190,7 +190,10 @@ def _marked(text: str, start: int, end: int, prev_end: int) -> bool:
 
 
 def telegram_mentions(text: str, low: str | None = None) -> Iterator[Found]:
-    """``@username`` in prose: marked (near a Telegram marker) or bare."""
+    """``@username`` in prose next to a Telegram marker, and names after a marker.
+
+    A bare ``@word`` belongs to no platform: it is never a Telegram handle.
+    """
     low = lowered(text) if low is None else low
     if "@" in text:
         prev_end = 0
@@ -198,9 +201,11 @@ def telegram_mentions(text: str, low: str | None = None) -> Iterator[Found]:
             name = m.group("name").lower()
             if name in _NOT_HANDLES:
                 continue
-            conf = MARKED if _marked(text, m.start(), m.end(), prev_end) else BARE
+            marked = _marked(text, m.start(), m.end(), prev_end)
             prev_end = m.end()
-            f = _handle(name, conf, m.start())
+            if not marked:  # a bare @word is anybody's: a Twitter name, a decorator, a first name
+                continue
+            f = _handle(name, MARKED, m.start())
             if f is not None:
                 yield f
     for m in anchored(_MARKED_NAME_RE, text, low, _MARKED_NAME_ANCHORS, 0, 96):
