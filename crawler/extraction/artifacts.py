@@ -42,7 +42,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..records import Artifact
-from .email import emails, mailto_links
+from .email import cloudflare_links, emails, mailto_links
 from .found import LINK, TEXT_LINK, Found, lowered
 from .images import text_image_urls
 from .comments import comment_links
@@ -51,7 +51,7 @@ from .links import carried_urls, link_label
 from .outlinks import out_link_domains, site_of
 from .page import ParsedPage, parse_page
 from .page_urls import url_origin
-from .phones import marked_phones, tel_links
+from .phones import marked_phones, page_regions, tel_links
 from .qq import qq_links, qq_numbers
 from .redirects import http_redirect_targets, is_redirect_target
 from .telegram import telegram_links, telegram_mentions
@@ -65,7 +65,7 @@ __all__ = ["extract_artifacts"]
 #: Extractors of link forms: (text, confidence, low).
 _LINK_FORMS = (telegram_links, whatsapp_links, line_links, qq_links)
 #: Extractors of identifiers written in prose: (text, low).
-_PROSE = (telegram_mentions, wechat_ids, qq_numbers, line_ids, marked_phones, text_image_urls)
+_PROSE = (telegram_mentions, wechat_ids, qq_numbers, line_ids, text_image_urls)
 
 #: Sites whose pages link to contacts on the same site.
 _MESSENGER_SITES = frozenset(
@@ -305,17 +305,22 @@ def extract_artifacts(
             merger.scanned(extract(text, LINK, low), j, _NOT_IMAGES, demote=True)
         merger.scanned(mailto_links(text, LINK, low), j, _NOT_IMAGES)
         merger.scanned(emails(text, low), j, _EMAIL_KINDS)
+        regions = page_regions(url, html)  # for national phone numbers
         at_text = j.starts[len(parts) - len(texts)] if texts else len(text)
         merger.scanned(tracking_ids(text[:at_text], LINK, low[:at_text]), j, _TRACKING_KINDS)
         if at_prose > at_links:
-            merger.scanned(tel_links(text[at_links:at_prose], LINK, low[at_links:at_prose]), j, _LINKS_ONLY, at_links)
+            merger.scanned(tel_links(text[at_links:at_prose], LINK, low[at_links:at_prose], regions), j, _LINKS_ONLY, at_links)
         if at_links < len(text):
             merger.scanned(wallets(text[at_links:], LINK), j, _WALLET_KINDS, at_links, demote=True)
         if at_prose < len(text):
             prose, prose_low = text[at_prose:], low[at_prose:]
             for extract in _PROSE:
                 merger.scanned(extract(prose, prose_low), j, _PROSE_KINDS, at_prose)
+            merger.scanned(marked_phones(prose, prose_low, regions), j, _PROSE_KINDS, at_prose)
 
+    if "/cdn-cgi/l/email-protection#" in html:  # the fragment is dropped from parsed links
+        for f in cloudflare_links(html):
+            merger.put(f.kind, f.label, "href", f.confidence, False)
     for target, source, hidden in redirects:
         merger.put("redirect", target, source, LINK, hidden)
     for target in http_redirect_targets(redirect_chain, url):

@@ -1,10 +1,20 @@
 """Phone numbers to E.164 digits, and phones next to a marker in text.
 
-A number in text counts only next to a marker (电话, 手机, Tel, Phone,
-WhatsApp, ...): a bare number is never a contact. The marker decides the
-platform: WhatsApp markers give ``whatsapp:`` handles, the others ``phone:``.
-Numbers without a country code are read as international first
-(``85261234567``), then as Chinese (``13800138000``) after a Chinese marker.
+A number in text counts only next to a marker (电话, 手机, Tel, Phone, Τηλ,
+WhatsApp, ...: ``data/phone_markers.txt``) before it, right after it
+(``202-555-0143 tel``), or alone on the line after a line that ends in one (a
+label and its value: ``電話番号`` then ``03-1234-5678``): a bare number is never a
+contact, unless it is offered next to an e-mail address (``N or a@b.com``) or
+written in international format on a line of such numbers only. The marker
+decides the platform: WhatsApp markers give ``whatsapp:``
+handles, the others ``phone:``; a fax marker (``data/fax_markers.txt``) makes
+the number no contact.
+
+A number without ``+`` gets its country from the number itself or from the
+page, never from a fixed default: first each of the page's regions
+(:func:`page_regions`), then NANP when written as one (``(202) 555-0143``),
+then as international (``85261234567``); a Chinese mobile number
+(``1[3-9]`` and 9 digits) after a Chinese marker is Chinese.
 
 >>> e164_digits("+852 6123 4567")
 '85261234567'
@@ -18,6 +28,10 @@ True
 ['phone:8613800138000']
 >>> list(marked_phones("订单号 13800138000，价格 +852 6123 4567"))
 []
+>>> [f.label for f in marked_phones("Tel. 020 7946 0000 Fax 020 7946 0001", regions=("GB",))]
+['phone:442079460000']
+>>> [f.label for f in marked_phones("(202) 555-0143 tel / 202-555-0199 fax")]
+['phone:12025550143']
 >>> [f.label for f in tel_links("tel:+85261234567 tel:%2B442079460000")]
 ['phone:85261234567', 'phone:442079460000']
 """
@@ -27,33 +41,63 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import phonenumbers
 
+from .datafile import data_lines, data_words
 from .found import LINK, MARKED, Found, anchored, lowered
 
-__all__ = ["e164_digits", "marked_phones", "tel_links"]
+__all__ = ["e164_digits", "marked_phones", "tel_links", "page_regions"]
+
+
+def _marker_pattern(entries: tuple[str, ...]) -> str:
+    """An alternation of marker words: alphabetic ones (Latin, Greek, Cyrillic)
+    as whole words, an entry ending in ``:`` only before a colon.
+
+    >>> re.findall(_marker_pattern(("tel", "t:", "电话")), "hotel tel t: t 电话")
+    ['tel', 't', '电话']
+    """
+    alts = []
+    for entry in sorted(entries, key=len, reverse=True):
+        colon = entry.endswith(":")
+        word = entry[:-1] if colon else entry
+        alt = re.escape(word).replace(r"\ ", r"\s*")
+        if all(ord(c) < 0x0530 for c in word) and word[0].isalpha():
+            alt = rf"(?<![^\W\d_]){alt}" + (r"(?=\s*[:：])" if colon else r"(?![^\W\d_])")
+        alts.append(alt)
+    return "|".join(alts)
 
 
 _WHATSAPP_MARKER = r"whats\s*app|whatsapp|(?<![a-z])wa(?![a-z])(?=\s*[:：])|瓦次普"
-_PHONE_MARKER = (
-    r"电话|電話|手机|手機|手机号|联系电话|聯繫電話|热线|熱線|客服热线|座机|"
-    r"(?<![a-z])(?:tel|phone|mobile|cell|call|hotline)(?![a-z])|☎|📞|📱"
-)
-_MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_PHONE_MARKER})", re.I)
+_PHONE_MARKER = _marker_pattern(data_lines("phone_markers.txt"))
+_FAX_MARKER = _marker_pattern(data_lines("fax_markers.txt"))
+_MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_FAX_MARKER}|{_PHONE_MARKER})", re.I)
 _WA_RE = re.compile(_WHATSAPP_MARKER, re.I)
+_FAX_RE = re.compile(_FAX_MARKER, re.I)
+#: A phone or fax marker right after a number: ``202-555-0143 tel``, ``… (fax)``.
+_AFTER_RE = re.compile(rf"[ \t(（\[]{{0,3}}(?:{_FAX_MARKER}|{_PHONE_MARKER})(?![^\W\d_])", re.I)
+#: A label line that ends in a marker: ``電話番号``, ``Phone number:``.
+_LABEL_RE = re.compile(rf"(?:{_FAX_MARKER}|{_PHONE_MARKER})(?:\s*(?:number|no\.?|番号))?\s*[:：]?\s*$", re.I)
 _TEL_RE = re.compile(r"(?<![a-z])tel:\s*((?:\+|%2b)?[\d\s\-().%20]{6,30}\d)", re.I)
 _NON_DIGITS = re.compile(r"\D+")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+#: Ten digits written the NANP way: ``(202) 555-0143``, ``202.555.0143``, ``202-555-0143``.
+_NANP_LAYOUT_RE = re.compile(r"\(?[2-9]\d\d\)?[\s.\-]?[2-9]\d\d[\s.\-]\d{4}")
+_CN_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 
 
 @lru_cache(maxsize=4096)
 def e164_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
     """E.164 digits (no ``+``) of a valid number, or ``None``.
 
-    Tried in order: as written if it starts with ``+`` or ``00``; then with a
-    ``+`` in front; then in each of ``regions``.
+    Tried in order: as written if it starts with ``+`` or ``00``; else in each
+    of ``regions``, then as NANP if written as one, then with a ``+`` in front.
+
+    >>> e164_digits("(202) 555-0143"), e164_digits("202 5550143")
+    ('12025550143', None)
+    >>> e164_digits("03-6717-0000", ("JP",)), e164_digits("03-6717-0000")
+    ('81367170000', None)
     """
     raw = raw.strip()
     digits = _NON_DIGITS.sub("", raw)
@@ -64,9 +108,10 @@ def e164_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
     elif raw.startswith("00"):
         candidates = [("+" + digits[2:], None)]
     else:
-        candidates = [("+" + digits, None)] + [(digits, r) for r in regions]
-        if regions:  # national numbers are far more common than bare country codes
-            candidates = candidates[1:] + candidates[:1]
+        candidates = [(digits, r) for r in regions]
+        if _NANP_LAYOUT_RE.fullmatch(raw):
+            candidates.append(("+1" + digits, None))
+        candidates.append(("+" + digits, None))
     for number, region in candidates:
         try:
             parsed = phonenumbers.parse(number, region)
@@ -77,9 +122,80 @@ def e164_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+def _read(raw: str, regions: tuple[str, ...], chinese: bool) -> str | None:
+    """E.164 digits of a number after a marker: a Chinese mobile number after a
+    Chinese marker is Chinese; any other as :func:`e164_digits` reads it.
+
+    >>> _read("130 1234 5678", (), True), _read("130 1234 5678", (), False)
+    ('8613012345678', '13012345678')
+    """
+    if chinese and _CN_MOBILE_RE.fullmatch(_NON_DIGITS.sub("", raw)):
+        return e164_digits(raw, ("CN",))
+    return e164_digits(raw, regions)
+
+
+# --- the page's regions -----------------------------------------------------
+
+#: ccTLDs whose ISO 3166 code differs.
+_TLD_REGION = {"uk": "GB"}
+_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-z]{2,3})(?:[-_]([a-z]{2}))?\b", re.I)
+
+
+def _region(code: str) -> str | None:
+    """``code`` upper-cased if libphonenumber knows it as a region."""
+    code = code.upper()
+    return code if phonenumbers.country_code_for_region(code) else None
+
+
+@lru_cache(maxsize=1024)
+def _tld_region(host: str) -> str | None:
+    tld = host.rstrip(".").rpartition(".")[2].lower()
+    if len(tld) != 2 or tld in data_words("generic_cctlds.txt"):
+        return None
+    return _region(_TLD_REGION.get(tld, tld))
+
+
+def page_regions(url: str, html: str = "") -> tuple[str, ...]:
+    """Where the page at ``url`` is, for reading national numbers: the region of
+    its country-code TLD (generic TLDs and ccTLDs used as generic: none), then
+    that of its ``<html lang>`` (a region subtag, or a language spoken mainly in
+    one country: ``data/lang_regions.txt``).
+
+    >>> page_regions("https://www.news.gr/a"), page_regions("https://shop.co.uk/")
+    (('GR',), ('GB',))
+    >>> page_regions("https://x.com/", '<html lang="en-US">'), page_regions("https://x.io/", "<html lang=ja>")
+    (('US',), ('JP',))
+    >>> page_regions("https://x.com/", '<html lang="es">'), page_regions("http://10.0.0.1/")
+    ((), ())
+    """
+    out: list[str] = []
+    host = urlsplit(url).hostname or ""
+    if not host.replace(".", "").isdigit():
+        region = _tld_region(host)
+        if region:
+            out.append(region)
+    m = _LANG_RE.search(html, 0, 4096) if "lang" in html[:4096] else None
+    if m is not None:
+        lang, sub = m.group(1).lower(), m.group(2)
+        region = _region(sub) if sub else _lang_region(lang)
+        if region and region not in out:
+            out.append(region)
+    return tuple(out)
+
+
+def _lang_region(lang: str) -> str | None:
+    for line in data_lines("lang_regions.txt"):
+        code, region = line.split()
+        if code == lang:
+            return region
+    return None
+
+
+# --- numbers next to markers ------------------------------------------------
+
 # Numbers are rarer than marker letters, so scanning starts from numbers: a
 # pattern that starts with a character class lets the engine skip fast.
-_NUMBER_RE = re.compile(r"[+(0-9][\d\s\-().]{5,23}\d")
+_NUMBER_RE = re.compile(r"[+(0-9][\d \t\-().]{5,23}\d")
 _SEPARATOR_CHARS = " /、,，&+和或|:：-"
 #: How far before a number its marker may start.
 MARKER_REACH = 32
@@ -94,68 +210,141 @@ def _groups(number: str) -> list[str]:
     return out
 
 
-def marked_phones(text: str, low: str | None = None) -> Iterator[Found]:
-    """Phones that follow a phone or WhatsApp marker on the same line.
+def _platform(marker: str) -> str:
+    if _WA_RE.fullmatch(marker):
+        return "whatsapp"
+    return "fax" if _FAX_RE.fullmatch(marker) else "phone"
+
+
+def _markers_before(text: str, start: int) -> list[re.Match[str]]:
+    """The markers before a number: the nearest (at most 12 non-digits before
+    it), and earlier ones joined to it by separators (``WhatsApp/电话：N``)."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_REACH)
+    chain: list[re.Match[str]] = []
+    end = start
+    for mk in reversed(list(_MARKER_ONLY_RE.finditer(text, lo, start))):
+        between = text[mk.end() : end]
+        if chain and between.strip(_SEPARATOR_CHARS):
+            break
+        if not chain and (len(between) > 12 or any(c.isdigit() for c in between)):
+            break
+        chain.append(mk)
+        end = mk.start()
+    return chain[::-1]
+
+
+def _label_line(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The label of a number alone on its line, on the line before."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_start == 0 or text[line_start:start].strip() or text[end : line_end if line_end >= 0 else len(text)].strip():
+        return None
+    prev = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+    if len(prev) > 40:
+        return None
+    return _LABEL_RE.search(prev)
+
+
+#: An e-mail address offered as the alternative: ``N or a@b.com``, ``a@b.com | N``.
+_EMAIL_AFTER_RE = re.compile(r"[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*[\w.%+-]+@[\w-]+\.\w", re.I)
+_EMAIL_BEFORE_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*$", re.I)
+#: A line of international numbers only: ``+374 10 123456, +374 10 654321``.
+_INTL_LINE_RE = re.compile(r"(?:\+\d[\d \t\-().]{5,23}\d[ \t]*(?:[,;/|][ \t]*|$))+")
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """Whether a number with no marker is still written as a contact: next to
+    an e-mail address as its alternative, or in international format on a line
+    of such numbers only (a contact block).
+
+    >>> _listed("Jo Doe: 202-555-0143 or jo@leb-card.com", 8, 20), _listed("+44 20 7946 0000", 0, 16)
+    (True, True)
+    >>> _listed("score 202-555-0143 today", 6, 18), _listed("+44 20 7946 0000 points", 0, 16)
+    (False, False)
+    """
+    if _EMAIL_AFTER_RE.match(text, end) or _EMAIL_BEFORE_RE.search(text, max(0, start - 80), start):
+        return True
+    if text[start] != "+":
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return _INTL_LINE_RE.fullmatch(text[line_start : line_end if line_end >= 0 else len(text)].strip()) is not None
+
+
+def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[tuple[str, int]], bool, bool]:
+    """``(platform, position)`` of the markers of the number at ``start:end``
+    (fax numbers have none), whether the deciding marker is Chinese, and
+    whether a marker came before the number.
+
+    ``after_prev``: where the previous number on the line ended, if it had no
+    marker before it (-1 otherwise): a marker right after it is its own
+    (``202-555-0143 tel / …``), not this number's.
+    """
+    chain = _markers_before(text, start)
+    if chain and after_prev >= 0 and not text[after_prev : chain[0].start()].strip(" \t(（["):
+        chain = []
+    if chain:
+        marks = [(_platform(mk.group(0)), mk.start()) for mk in chain]
+        chinese = _CJK_RE.search(text, chain[0].start(), start) is not None
+    else:
+        mk = _AFTER_RE.match(text, end) or _label_line(text, start, end)
+        if mk is None:
+            return ([("phone", start)] if _listed(text, start, end) else []), False, False
+        marks = [(_platform(mk.group(0).strip(" \t(（[:：")), mk.start())]
+        chinese = _CJK_RE.search(mk.group(0)) is not None
+    phones = [(p, at) for p, at in marks if p != "fax"] if any(p != "fax" for p, _ in marks) else []
+    return phones, chinese, bool(chain)
+
+
+def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = ()) -> Iterator[Found]:
+    """Phones that a phone or WhatsApp marker labels (see the module's doc);
+    ``regions``: the page's, for national numbers (:func:`page_regions`).
 
     Several markers before one number (``WhatsApp/电话：N``) each count.
     """
+    after_prev = -1
     for m in _NUMBER_RE.finditer(text):
-        start = m.start()
-        lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_REACH)
-        markers = list(_MARKER_ONLY_RE.finditer(text, lo, start))
-        if not markers:
+        marks, chinese, prefixed = _platforms(text, m.start(), m.end(), after_prev)
+        after_prev = -1 if prefixed else m.end()
+        if not marks:
             continue
-        # The nearest marker: at most 12 non-digits between it and the number;
-        # earlier ones only if separated from the next by separators.
-        chain = []
-        end = start
-        for mk in reversed(markers):
-            between = text[mk.end() : end]
-            if chain and between.strip(_SEPARATOR_CHARS):
-                break
-            if not chain and (len(between) > 12 or any(c.isdigit() for c in between)):
-                break
-            chain.append(mk)
-            end = mk.start()
-        if not chain:
-            continue
-        chinese = _CJK_RE.search(text, max(0, lo - 8), start) is not None
         digits = None
         for candidate in _groups(m.group(0)):
-            digits = e164_digits(candidate, ("CN",) if chinese else ())
+            digits = _read(candidate, regions, chinese)
             if digits is not None:
                 break
         if digits is None:
             continue
-        for mk in reversed(chain):
-            platform = "whatsapp" if _WA_RE.fullmatch(mk.group(0)) else "phone"
-            yield Found("handle", f"{platform}:{digits}", MARKED, mk.start())
+        for platform, at in marks:
+            yield Found("handle", f"{platform}:{digits}", MARKED, at)
 
 
-_CN_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+def _tel_digits(raw: str, regions: tuple[str, ...] = ()) -> str | None:
+    """E.164 digits of a ``tel:`` number: its country from the number itself
+    or the page's ``regions``, never a fixed default.
 
-
-def _tel_digits(raw: str) -> str | None:
-    """E.164 digits of a ``tel:`` number: its country from the number itself.
-
-    Read as international first (``1-877-394-2155`` is NANP, never China);
-    only a Chinese mobile number (11 digits, ``1[3-9]…``) that reads as no
-    international number is taken as Chinese.
+    Read as :func:`e164_digits` does (``1-877-394-2155`` is NANP, never
+    China); only a Chinese mobile number (11 digits, ``1[3-9]…``) that reads
+    as no other number is taken as Chinese.
 
     >>> _tel_digits("1-877-394-2155"), _tel_digits("13800138000"), _tel_digits("6123 4567")
     ('18773942155', '8613800138000', None)
+    >>> _tel_digits("2025550143"), _tel_digits("2025550143", ("US",))
+    (None, '12025550143')
     """
-    digits = e164_digits(raw)
+    digits = e164_digits(raw, regions)
     if digits is None and _CN_MOBILE_RE.fullmatch(_NON_DIGITS.sub("", raw)):
         digits = e164_digits(raw, ("CN",))
     return digits
 
 
-def tel_links(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
-    """Phones from ``tel:`` URLs."""
+def tel_links(
+    text: str, confidence: float = LINK, low: str | None = None, regions: tuple[str, ...] = ()
+) -> Iterator[Found]:
+    """Phones from ``tel:`` URLs; ``regions``: the page's (:func:`page_regions`)."""
     low = lowered(text) if low is None else low
     for m in anchored(_TEL_RE, text, low, ("tel:",), 0, 64):
         raw = unquote(m.group(1))
-        digits = _tel_digits(raw)
+        digits = _tel_digits(raw, regions)
         if digits is not None:
             yield Found("handle", f"phone:{digits}", confidence, m.start())
