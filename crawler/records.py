@@ -92,8 +92,8 @@ DropReason = Literal[
 class Artifact:
     """One artifact found on one page, with its provenance.
 
-    ``confidence`` orders evidence: a link (1.0) beats a marked mention in
-    text (0.8), which beats a bare ``@word`` (0.4).
+    ``confidence`` orders evidence: a link (1.0) beats a link or identifier
+    written in text (0.9), which beats a mention next to a marker (0.8).
     """
 
     kind: ArtifactKind

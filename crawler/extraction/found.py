@@ -6,8 +6,8 @@ Extractors read one string and yield :class:`Found`; the orchestrator
 
 Confidence levels (see ``docs/extraction.md``):
 
->>> LINK, TEXT_LINK, MARKED, BARE
-(1.0, 0.9, 0.8, 0.4)
+>>> LINK, TEXT_LINK, MARKED
+(1.0, 0.9, 0.8)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 __all__ = [
-    "Found", "LINK", "TEXT_LINK", "MARKED", "BARE", "DOT", "SLASH", "HOST_START",
+    "Found", "LINK", "TEXT_LINK", "MARKED", "DOT", "SLASH", "HOST_START",
     "lowered", "anchored",
 ]
 
@@ -27,8 +27,6 @@ LINK = 1.0
 TEXT_LINK = 0.9
 #: An identifier next to a marker that names the platform (``飞机：@x``, ``微信：x``).
 MARKED = 0.8
-#: A bare ``@word`` with no marker near it.
-BARE = 0.4
 
 #: A dot inside a link, as spammers write it: ``.``, ``。``, ``[.]``, ``(dot)``, with spaces.
 DOT = r"\s*(?:\.|。|\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\})\s*"

@@ -14,9 +14,11 @@ artifacts of kind ``invite`` and keep their case.
 ['invite']
 >>> [f.label for f in telegram_links("tg://resolve?domain=Esim1088&post=1 esim_bot.t.me")]
 ['telegram:esim1088', 'telegram:esim_bot']
->>> [(f.label, f.confidence) for f in telegram_mentions("TG💪+ @esim1088 and @someone_else")]
+>>> [(f.label, f.confidence) for f in telegram_mentions("TG💪+ @esim1088, ask @someone_else")]
 [('telegram:esim1088', 0.8)]
->>> list(telegram_mentions("mail esim1088@gmail.com, @media screen, logo@2x.png, @abc"))
+>>> [f.label for f in telegram_mentions("Twitter @nytimes, 电报 @esim1088 / @esim_two, @esim3 (TG)")]
+['telegram:esim1088', 'telegram:esim_two', 'telegram:esim3']
+>>> list(telegram_mentions("mail esim1088@gmail.com, @media screen, logo@2x.png, @abcdef"))
 []
 >>> [f.label for f in telegram_mentions("飞机号：esim1088")]
 ['telegram:esim1088']
@@ -29,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .datafile import data_words
 from .found import DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
 
 __all__ = ["telegram_links", "telegram_mentions", "is_username", "RESERVED", "TG_MARKER_RE"]
@@ -43,10 +46,25 @@ RESERVED = frozenset(
     telegram_username""".split()
 )
 
-#: Words that mark a Telegram contact.
-TG_MARKER_RE = re.compile(
-    r"(?<![a-z])(?:tg|telegram|telegarm|teiegram)(?![a-z])|纸飞机|小飞机|飞机|電報|电报|飛機|紙飛機|纸↑飞机",
-    re.I,
+
+
+def _words_re(words: frozenset[str]) -> str:
+    """An alternation of ``words`` (longest first), ASCII ones as whole words.
+
+    >>> re.findall(_words_re(frozenset({"tg", "飞机"})), "tg, stg, 纸飞机")
+    ['tg', '飞机']
+    """
+    return "|".join(
+        rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
+        for w in sorted(words, key=lambda w: (-len(w), w))
+    )
+
+
+#: Words that mark a Telegram contact (``data/telegram_markers.txt``).
+TG_MARKER_RE = re.compile(_words_re(data_words("telegram_markers.txt")), re.I)
+#: Telegram's words or another platform's (``data/platform_names.txt``).
+_PLATFORM_RE = re.compile(
+    rf"(?P<tg>{TG_MARKER_RE.pattern})|{_words_re(data_words('platform_names.txt'))}", re.I
 )
 
 _LINK_RE = re.compile(
@@ -66,22 +84,33 @@ _LINK_RE = re.compile(
 _MENTION_RE = re.compile(
     r"(?<![a-z0-9_.@/+\-=])@(?P<name>[a-z][a-z0-9_]*+)(?!\.[a-z0-9]|@|-[a-z0-9]|/)", re.I
 )
-# A marker followed by a separator and a username without @.
+# A marker followed by a separator and a username without @, on one line.
 _MARKED_NAME_RE = re.compile(
-    r"(?:(?<![a-z])(?:tg|telegram)(?![a-z])\s*(?:号|id|账号|帐号|username)?|飞机号|电报号|飛機號|電報號|纸飞机号)"
-    r"\s*[:：]\s*(?P<name>[a-z][a-z0-9_]*+)(?![@.\-][a-z0-9])",
+    r"(?:(?<![a-z])(?:tg|telegram)(?![a-z])[^\S\n]*(?:号|id|账号|帐号|username)?|飞机号|电报号|飛機號|電報號|纸飞机号)"
+    r"[^\S\n]*[:：][^\S\n]*(?P<name>[a-z][a-z0-9_]*+)(?![@.\-][a-z0-9])",
     re.I,
 )
 _MARKED_NAME_ANCHORS = ("tg", "telegram", "飞机号", "电报号", "飛機號", "電報號")
-#: Words after ``@`` that are CSS at-rules, decorators or e-mail-ish noise.
-_NOT_HANDLES = frozenset(
-    """media import charset keyframes supports namespace document layer property
-    container fontface counterstyle viewport override param return returns throws
-    example author version""".split()
-)
-#: How far a marker may be from an @mention (characters before, after).
+#: Words after ``@`` that are syntax (CSS, decorators, directives), never handles.
+_AT_WORDS = data_words("at_words.txt")
+#: How far a marker may be before an @mention on its line (characters).
 MARKER_BEFORE = 24
-MARKER_AFTER = 12
+#: A marker right after a mention: ``@x (TG)``, ``@x - 电报``, ``@x on Telegram``.
+_AFTER_RE = re.compile(
+    rf"[^\S\n]*[-–—:：|/(\[（【]?[^\S\n]*(?:(?:on|via|en|sur|auf)[^\S\n]+)?(?:{TG_MARKER_RE.pattern})", re.I
+)
+#: Between two mentions of one list: ``@a, @b``, ``@a / @b``, ``@a、@b`` (not words:
+#: ``TG @a and @b`` gives the marker to its neighbour only).
+_LIST_GAP_RE = re.compile(r"[^\S\n]*[,，、/|;；]?[^\S\n]*")
+#: A line with at most this much besides its mention is a list item, which the
+#: line before it introduces (``Telegram 频道推荐：`` then ``@a`` then ``@b``).
+ITEM_LINE = 24
+#: How many list items may stand between an item and the line introducing them.
+MAX_ITEMS = 30
+#: Words that announce a list (``data/list_intros.txt``); a line ending in a colon does too.
+_LIST_INTRO_RE = re.compile(rf"(?:{_words_re(data_words('list_intros.txt'))})|[:：][^\S\n]*$", re.I)
+#: A line that looks like code introduces no list (``from telegram import x`` / ``@decorator``).
+_CODE_RE = re.compile(r"[={};]|^\s*(?:from|import|def|class|#|//)(?![a-z])", re.I)
 
 
 def is_username(name: str) -> bool:
@@ -179,33 +208,95 @@ def telegram_links(text: str, confidence: float = LINK, low: str | None = None) 
             yield f
 
 
-def _marked(text: str, start: int, end: int, prev_end: int) -> bool:
-    """A marker on the same line, near, and not beyond a neighbouring mention."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_BEFORE, prev_end)
-    hi = end + MARKER_AFTER
-    for stop in (text.find("\n", end, hi), text.find("@", end, hi)):
-        if stop >= 0:
-            hi = min(hi, stop)
-    return TG_MARKER_RE.search(text, lo, hi) is not None
+def _platform_before(text: str, lo: int, hi: int) -> bool | None:
+    """Whether the last platform word in ``text[lo:hi]`` is Telegram's (None: no word)."""
+    last = None
+    for last in _PLATFORM_RE.finditer(text, lo, hi):
+        pass
+    return None if last is None else last.group("tg") is not None
+
+
+def _names_telegram(text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` names Telegram and no other platform."""
+    words = {w.group("tg") is not None for w in _PLATFORM_RE.finditer(text, lo, hi)}
+    return words == {True}
+
+
+def _line_start(text: str, i: int) -> int:
+    return text.rfind("\n", 0, i) + 1
+
+
+def _line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
+def _introduced(text: str, start: int) -> bool:
+    """Whether the list item whose line starts at ``start`` follows a line that
+    names Telegram and announces a list, maybe over other short items with a mention."""
+    for _ in range(MAX_ITEMS):
+        if start == 0:
+            return False
+        prev = _line_start(text, start - 1)
+        if _CODE_RE.search(text, prev, start - 1):
+            return False
+        if _names_telegram(text, prev, start - 1):
+            return _LIST_INTRO_RE.search(text, prev, start - 1) is not None
+        if start - 1 - prev > ITEM_LINE + 33 or "@" not in text[prev:start - 1]:
+            return False
+        start = prev
+    return False
+
+
+def _is_telegram(text: str, m: re.Match[str], prev: tuple[int, bool]) -> bool:
+    """Whether the mention ``m`` has Telegram's evidence around it.
+
+    ``prev`` is (end, verdict) of the mention before. Evidence, in order: a
+    list after a Telegram mention (``TG: @a, @b``); the nearest platform word
+    before it on its line, within :data:`MARKER_BEFORE` and not beyond the
+    mention before (``Twitter @a``: not Telegram); a marker right after it; a
+    list item introduced by a line naming Telegram; a bot's name (Telegram
+    bots' names end in ``bot``) on or next to a line naming Telegram.
+    """
+    start, end = m.start(), m.end()
+    line = _line_start(text, start)
+    prev_end, prev_tg = prev
+    if prev_end > line:
+        if prev_tg and _LIST_GAP_RE.fullmatch(text, prev_end, start):
+            return True
+        line = prev_end
+    word = _platform_before(text, max(line, start - MARKER_BEFORE), start)
+    if word is not None:
+        return word
+    if _AFTER_RE.match(text, end):
+        return True
+    line, line_end = _line_start(text, start), _line_end(text, end)
+    if line_end - line - (end - start) <= ITEM_LINE and _introduced(text, line):
+        return True
+    if m.group("name").lower().endswith("bot"):
+        lo = _line_start(text, line - 1) if line else 0
+        hi = _line_end(text, line_end + 1) if line_end < len(text) else line_end
+        return _names_telegram(text, lo, hi)
+    return False
 
 
 def telegram_mentions(text: str, low: str | None = None) -> Iterator[Found]:
-    """``@username`` in prose next to a Telegram marker, and names after a marker.
+    """``@username`` in prose with Telegram's evidence next to it (see
+    :func:`_is_telegram`), and usernames right after ``TG:``/``飞机号：``.
 
-    A bare ``@word`` belongs to no platform: it is never a Telegram handle.
+    A bare ``@word`` is nobody's handle: twitter names, CSS at-rules,
+    decorators and template directives look the same.
     """
     low = lowered(text) if low is None else low
     if "@" in text:
-        prev_end = 0
+        prev = (0, False)
         for m in anchored(_MENTION_RE, text, low, ("@",), 0, 72):
             name = m.group("name").lower()
-            if name in _NOT_HANDLES:
+            if name in _AT_WORDS or text.startswith("(", m.end()) and not _AFTER_RE.match(text, m.end()):
                 continue
-            marked = _marked(text, m.start(), m.end(), prev_end)
-            prev_end = m.end()
-            if not marked:  # a bare @word is anybody's: a Twitter name, a decorator, a first name
-                continue
-            f = _handle(name, MARKED, m.start())
+            tg = _is_telegram(text, m, prev)
+            prev = (m.end(), tg)
+            f = _handle(name, MARKED, m.start()) if tg else None
             if f is not None:
                 yield f
     for m in anchored(_MARKED_NAME_RE, text, low, _MARKED_NAME_ANCHORS, 0, 96):

@@ -1,4 +1,6 @@
-"""WeChat IDs after a marker: 微信, 薇信, 威信, 徽信, vx, v信, 加v, 加微, split forms (V❤信).
+"""WeChat IDs after a marker: 微信, 薇信, 威信, 徽信, vx, v信, 加v, 加微, split forms (V❤信),
+maybe with a label and a colon between (微信客服：x), on the marker's line.
+The markers are in ``data/wechat_markers.txt``.
 
 An ID is what WeChat accepts: 6 to 20 letters, digits, ``_`` or ``-``
 starting with a letter, or a phone/QQ number (5 to 15 digits) that the
@@ -9,7 +11,9 @@ case-insensitive). 微信支付, 微信群 and 微信公众号 are not followed 
 ['wechat:esim_1088', 'wechat:abc-123x', 'wechat:kefu888']
 >>> [f.label for f in wechat_ids("vx：13800138000 / 加v: leb_card")]
 ['wechat:13800138000', 'wechat:leb_card']
->>> list(wechat_ids("支持支付宝、微信支付等，vxworks 系统, 微信群 abcdef"))
+>>> [f.label for f in wechat_ids("微信客服：kefu_888 微信售后客服号: 13800138000")]
+['wechat:kefu_888', 'wechat:13800138000']
+>>> list(wechat_ids("支持支付宝、微信支付等，vxworks 系统, 微信群 abcdef, 微信群：abcdef, 分享到微信\\nJavaScript"))
 []
 """
 
@@ -18,25 +22,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .datafile import data_words
 from .found import MARKED, Found, anchored, lowered
 
 __all__ = ["wechat_ids", "WECHAT_MARKER"]
 
+_MARKERS = data_words("wechat_markers.txt")
+#: First characters of the markers that end in 信, which may be split (V❤信).
+_MARKER_FIRST = frozenset(w[0] for w in _MARKERS if len(w) == 2 and w.endswith("信"))
+_FIRST = "".join(sorted(_MARKER_FIRST))
+#: The first characters that stand alone after 加 ("add"): 加微, 加v (加威 is prose).
+_ADD_FIRST = "v微"
 #: The marker: one of the spellings, with up to two symbols splitting 微/v and 信.
 WECHAT_MARKER = (
-    r"(?:加\s*)?[微薇威徽维蔚v]\s*[^\w\s]{0,2}\s*信"
-    r"|(?<![a-z0-9])(?:vx|wx|weixin|wechat)(?![a-z])"
-    r"|加\s*[v微](?!\s*[^\w\s]{0,2}\s*信)"
+    rf"(?:加[^\S\n]*)?[{_FIRST}][^\S\n]*[^\w\s]{{0,2}}[^\S\n]*信"
+    + "".join(rf"|(?<![a-z0-9]){re.escape(w)}(?![a-z])" for w in sorted(_MARKERS) if w.isascii() and "信" not in w)
+    + rf"|加[^\S\n]*[{_ADD_FIRST}](?![^\S\n]*[^\w\s]{{0,2}}[^\S\n]*信)"
 )
+# Between marker and ID, on one line: 号/ID, or a label and a colon (微信客服：x).
 _ID_RE = re.compile(
-    rf"(?:{WECHAT_MARKER})\s*(?:号码|号|id|帐号|账号)?\s*[:：]?\s*"
+    rf"(?:{WECHAT_MARKER})[^\S\n]*"
+    r"(?:(?:号码|号|id|帐号|账号)[^\S\n]*[:：]?|(?P<label>[\u4e00-\u9fff]{1,5})[^\S\n]*[:：]|[:：])?[^\S\n]*"
     r"(?P<id>[a-z][a-z0-9_-]{5,19}|\+?\d[\d\s-]{3,17}\d)(?![a-z0-9_@]|[.-][a-z0-9])",
 )  # matched against lower-case text: IGNORECASE makes CJK classes slow
 _SEPARATORS = re.compile(r"[\s-]")
+#: Labels after a marker that say no personal ID follows (``data/wechat_not_ids.txt``).
+_NOT_IDS = data_words("wechat_not_ids.txt")
 
 
-_ANCHORS = ("信", "vx", "wx", "weixin", "wechat", "加v", "加微")
-_MARKER_FIRST = frozenset("微薇威徽维蔚v")
+_ANCHORS = ("信",) + tuple(sorted(w for w in _MARKERS if w.isascii() and "信" not in w)) + tuple(
+    "加" + c for c in _ADD_FIRST
+)
 
 
 def _marker_before(low: str, i: int) -> bool:
@@ -58,6 +74,9 @@ def wechat_ids(text: str, low: str | None = None) -> Iterator[Found]:
     """WeChat handles after a marker in ``text``."""
     low = lowered(text) if low is None else low
     for m in anchored(_ID_RE, low, low, _ANCHORS, 12, 64, _marker_before):
+        label = m.group("label")
+        if label is not None and any(w in label for w in _NOT_IDS):
+            continue
         wid = m.group("id")
         if wid[0].isdigit() or wid[0] == "+":
             wid = _SEPARATORS.sub("", wid).lstrip("+")
