@@ -24,8 +24,6 @@ def realweb(tmp_path_factory):
     return score, doc
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 is open: e-mail, phone and QQ recall (and AdSense, GA4 by one"
-                                        " page each) are below 0.95; strict, so it must go once they are met")
 def test_realweb_meets_every_target(realweb):
     score, doc = realweb
     missed = bench_realweb.failures(score)
