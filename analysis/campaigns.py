@@ -17,8 +17,6 @@ import hashlib
 import json
 import math
 import logging
-import os
-import tempfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from analysis.clustering import Clustering
+from crawler.atomic import atomic_output
 from analysis.evidence import Evidence
 from analysis.infrastructure import shared_host
 from analysis.table import CONTACT_KINDS, PageTable
@@ -258,18 +257,11 @@ def _add_mentions(
 
 
 def write_campaigns(doc: dict[str, Any], path: str | Path) -> Path:
-    """Write the document atomically (temporary file, then rename)."""
+    """Write the document atomically (temporary file, fsync, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".campaigns-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
     return path
 
 

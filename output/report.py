@@ -30,6 +30,7 @@ import networkx as nx
 
 from analysis.campaigns import page_campaigns
 from crawler.store import PageStore
+from crawler.atomic import atomic_output
 from output.campaigns import CampaignsDoc, campaign_list
 from output.graphdata import GraphData
 from output.style import campaign_palette, hex_color, kind_color
@@ -419,8 +420,9 @@ def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Co
 
 
 def write_report(store: PageStore, campaigns: CampaignsDoc, path: str | Path) -> Path:
-    """Write the report to ``path`` (UTF-8) and return the path."""
+    """Write the report to ``path`` (UTF-8, atomically) and return the path."""
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(store, campaigns), encoding="utf-8")
+    page = render_report(store, campaigns)
+    with atomic_output(out) as fh:
+        fh.write(page)
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from crawler.atomic import atomic_output
 from output.graphdata import GraphData, reserved_name
 from output.text import csv_cell, xml_id
 
@@ -37,7 +38,7 @@ def write_csv(data: GraphData, directory: str | Path) -> tuple[Path, Path]:
     edge_type = "Directed" if data.directed else "Undirected"
 
     nodes_path = out_dir / NODES_FILE
-    with open(nodes_path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_output(nodes_path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["Id", "Label", *(csv_cell(c) for c in node_cols)])
         writer.writerows(
@@ -49,7 +50,7 @@ def write_csv(data: GraphData, directory: str | Path) -> tuple[Path, Path]:
             for n in data.nodes()
         )
     edges_path = out_dir / EDGES_FILE
-    with open(edges_path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_output(edges_path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["Source", "Target", "Type", "Weight", *(csv_cell(c) for c in edge_heads)])
         writer.writerows(

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from crawler.atomic import atomic_output
 from output.text import xml_text
 
 __all__ = ["attr_escape", "format_value", "write_batched", "text_output"]
@@ -61,9 +62,9 @@ def write_batched(out: TextIO, lines: Iterable[str], batch: int = 2048) -> None:
 
 @contextlib.contextmanager
 def text_output(path: str | Path | TextIO) -> Iterator[TextIO]:
-    """A UTF-8 text file opened for writing at ``path``, or ``path`` itself if already open."""
+    """A UTF-8 text file written atomically at ``path``, or ``path`` itself if already open."""
     if isinstance(path, (str, Path)):
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
+        with atomic_output(path, "w", encoding="utf-8", newline="\n") as out:
             yield out
     else:
         yield path

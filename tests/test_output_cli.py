@@ -81,3 +81,15 @@ def test_export_of_a_directory_without_a_crawl_fails_plainly(tmp_path, caplog) -
     assert _export(tmp_path, "gexf", tmp_path / "x.gexf") == 2
     assert "no crawl here" in caplog.text
 
+
+
+def test_a_user_error_is_one_line_and_exit_2(monkeypatch, capsys):
+    from crawler.cli import analyze, main
+    from crawler.cli.errors import UserError
+
+    def fail(args):
+        raise UserError("no crawl in runs/x; run `cobweb crawl ... -o runs/x` first")
+
+    monkeypatch.setattr(analyze, "run", fail)
+    assert main.main(["analyze", "runs/x"]) == 2
+    assert capsys.readouterr().err == "cobweb analyze: no crawl in runs/x; run `cobweb crawl ... -o runs/x` first\n"

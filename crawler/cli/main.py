@@ -11,6 +11,7 @@ import logging
 import sys
 
 from crawler.cli import analyze, crawl, demo, export, import_jsonl
+from crawler.cli.errors import USER_ERROR_EXIT, UserError, error_line
 
 __all__ = ["main", "build_parser"]
 
@@ -36,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(error_line(args.command, exc), file=sys.stderr)
+        return USER_ERROR_EXIT
 
 
 if __name__ == "__main__":
