@@ -344,3 +344,38 @@ def test_links_on_a_messenger_site_are_read():
     ids = {a.node_id for a in extract_artifacts(html, "https://t.me/s/esim1088")}
     assert {"handle:telegram:other_channel", "handle:telegram:another_one"} <= ids
     assert "domain:t.me" not in ids
+
+
+# BIP 350's test vectors with the mainnet prefix (testnet ones cannot be bc1 addresses).
+BIP350_VALID = [
+    "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+    "bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kt5nd6y",
+    "BC1SW50QGDZ25J",
+    "bc1zw508d6qejxtdg4y5r3zarvaryvaxxpcs",
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
+]
+BIP350_INVALID = [
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",  # bech32 checksum for v1
+    "BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL",  # bech32 checksum for v16
+    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh",  # bech32m checksum for v0
+    "bc1p38j9r5y49hruaue7wxjce0updqjuyyx0kh56v8s25huc6995vvpql3jow4",  # invalid character
+    "BC130XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ7ZWS8R",  # version 17
+    "bc1pw5dgrnzv",  # 1-byte program
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v8n0nx0muaewav253zgeav",  # 41-byte program
+    "BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P",  # v0 program of 16 bytes
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq47Zagq",  # mixed case
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf",  # 5 padding bits
+    "bc1gmk9yu",  # empty data
+]
+
+
+@pytest.mark.parametrize("address", BIP350_VALID)
+def test_bip350_valid_addresses(address):
+    from crawler.extraction.wallets import is_bech32_address
+    assert is_bech32_address(address)
+
+
+@pytest.mark.parametrize("address", BIP350_INVALID)
+def test_bip350_invalid_addresses(address):
+    from crawler.extraction.wallets import is_bech32_address
+    assert not is_bech32_address(address)

@@ -45,7 +45,7 @@ from ..records import Artifact
 from .email import cloudflare_links, emails, mailto_links
 from .found import LINK, TEXT_LINK, Found, lowered
 from .images import text_image_urls
-from .comments import comment_links
+from .comments import comment_links, comment_text
 from .line import line_ids, line_links
 from .links import carried_urls, link_label
 from .outlinks import out_link_domains, site_of
@@ -262,6 +262,9 @@ def extract_artifacts(
     commented = comment_links(html, url) if "<!--" in html else []
     if commented:
         link_groups.setdefault(("comment", True), []).extend(commented)
+    if "<!--" in html:  # a tag switched off in a comment is the template's all the same
+        for f in tracking_ids(comment_text(html)):
+            merger.put(f.kind, f.label, "comment", f.confidence, True)
     # One string, in this order: scripts, images, links, attributes, text; so
     # that each extractor reads one contiguous slice, or all of it.
     scripts, links, attrs, texts = [], [], [], []

@@ -30,18 +30,23 @@ __all__ = ["tracking_ids", "is_placeholder"]
 #: lower-cased text.
 _PATTERNS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = (
     ("ga", re.compile(r"(?<![A-Za-z0-9-])(UA-(\d{4,10})-\d{1,4})(?![\w-])"), False, ("UA-",)),
-    ("ga4", re.compile(r"(?:['\"=]|id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False, ("G-",)),
+    ("ga4", re.compile(r"(?:['\"]|[?&]t?id=|^)\s*(G-([A-Z0-9]{6,12}))(?![\w-])", re.M), False, ("G-",)),
     ("gtm", re.compile(r"(?<![A-Za-z0-9-])(GTM-([A-Z0-9]{4,9}))(?![\w-])"), False, ("GTM-",)),
     ("gads", re.compile(r"(?<![A-Za-z0-9-])(AW-(\d{6,12}))(?![\w-])"), False, ("AW-",)),
-    ("adsense", re.compile(r"(?<![A-Za-z0-9-])(?:ca-)?(pub-(\d{10,20}))(?![\w-])"), False, ("pub-",)),
+    ("adsense", re.compile(r"(?<![A-Za-z0-9-])(?:ca-|partner-)?(pub-(\d{10,20}))(?![\w-])"), False, ("pub-",)),
     ("baidu", re.compile(r"hm\.js\?(([0-9a-f]{32}))(?![0-9a-z])", re.I), True, ("hm.js",)),
-    ("yandex", re.compile(r"(?:(?<![\w.])ym\(\s*|mc\.yandex\.(?:ru|com)/watch/)((\d{5,12}))(?!\d)"), False,
-     ("ym(", "yandex")),
+    ("yandex", re.compile(
+        r"(?:(?<![\w.])ym\(\s*|mc\.yandex\.(?:ru|com)/watch/|(?<![\w.])yaCounter"
+        r"|Ya\.Metrika2?\(\s*\{\s*['\"]?id['\"]?\s*:\s*['\"]?)((\d{5,12}))(?!\d)", re.I
+    ), False, ("ym(", "yandex", "metrika", "yacounter")),
     ("fbpixel", re.compile(
         r"""(?:fbq\(\s*['"]init['"]\s*,\s*['"]?|facebook\.com/tr/?\?id=)((\d{8,20}))(?!\d)"""
     ), False, ("fbq", "facebook.com/tr")),
 )
 _SEQUENCE = "1234567890" * 2
+#: Words that show a ``G-`` token is Google Analytics' (its tag, its config call, a
+#: measurement ID field), looked for in the lower-cased text just before it.
+_GA4_CONTEXT = ("gtag", "config", "measurement", "send_to", "googletagmanager", "google-analytics", "tid=")
 
 
 def is_placeholder(body: str) -> bool:
@@ -56,6 +61,27 @@ def is_placeholder(body: str) -> bool:
     return len(body) >= 5 and _SEQUENCE.startswith(body)
 
 
+def _is_ga4(body: str, low: str, at: int) -> bool:
+    """Whether ``G-<body>`` at ``at`` is a GA4 measurement ID.
+
+    Google issues them as ``G-`` and ten letters and digits. Such a token with
+    a digit is one wherever it stands quoted or as an ``id=`` parameter; any
+    other (all letters like ``G-DZHTJVDKRZ``, another length) only next to
+    Analytics' own words, so that words (``G-STRING``) and other systems'
+    tokens (Drupal's ``?itok=G-3O4PWV``, a product's ``"sku": "G-12AB45"``)
+    are none.
+
+    >>> _is_ga4("8K2M4N6P9Q", "'g-8k2m4n6p9q'", 1), _is_ga4("DZHTJVDKRZ", "'g-dzhtjvdkrz'", 1)
+    (True, False)
+    >>> _is_ga4("DZHTJVDKRZ", "gtag('config', 'g-dzhtjvdkrz'", 16)
+    True
+    """
+    if len(body) == 10 and any(c.isdigit() for c in body):
+        return True
+    before = low[max(0, at - 48):at]
+    return any(w in before for w in _GA4_CONTEXT)
+
+
 def tracking_ids(text: str, confidence: float = LINK, low: str | None = None) -> Iterator[Found]:
     """Tracking IDs in script or attribute text, labelled ``kind:ID``."""
     low = lowered(text) if low is None else low
@@ -65,6 +91,6 @@ def tracking_ids(text: str, confidence: float = LINK, low: str | None = None) ->
             ident, body = m.group(1), m.group(2)
             if is_placeholder(body):
                 continue
-            if name == "ga4" and not any(c.isdigit() for c in body):
-                continue  # G-SHOCK, G-STRING: words, not IDs
+            if name == "ga4" and not _is_ga4(body, low, m.start(1)):
+                continue
             yield Found("tracking_id", f"{name}:{ident.lower() if lower else ident}", confidence, m.start(1))

@@ -69,12 +69,37 @@ def _polymod(values: list[int]) -> int:
     return chk
 
 
+def _program_bytes(data: list[int]) -> int:
+    """The length in bytes of a witness program written in 5-bit groups, or -1.
+
+    Regrouping 5-bit groups into bytes may leave at most 4 bits over, and they
+    must be zeros (BIP 173); anything else is no program.
+
+    >>> _program_bytes([0, 0, 0, 0]), _program_bytes([0, 0, 0, 1]), _program_bytes([0] * 5)
+    (2, -1, 3)
+    >>> _program_bytes([0] * 3)
+    -1
+    """
+    bits = len(data) * 5
+    spare = bits % 8
+    if spare > 4 or data and data[-1] & ((1 << spare) - 1):
+        return -1
+    return bits // 8
+
+
 def is_bech32_address(address: str) -> bool:
     """Whether ``address`` is a ``bc1`` segwit address with a valid checksum.
 
-    Witness version 0 uses bech32, versions 1 to 16 bech32m (BIP 350).
+    Witness version 0 uses bech32, versions 1 to 16 bech32m (BIP 350); the
+    program is 2 to 40 bytes (20 or 32 for version 0) and its padding bits
+    are zeros. BIP 350's test vectors:
+
+    >>> is_bech32_address("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0")
+    True
+    >>> is_bech32_address("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf")  # 5 padding bits
+    False
     """
-    if address.lower() != address and address.upper() != address:
+    if len(address) > 90 or address.lower() != address and address.upper() != address:
         return False
     address = address.lower()
     data = [_CHARSET.find(c) for c in address[3:]]
@@ -85,7 +110,7 @@ def is_bech32_address(address: str) -> bool:
     version = data[0]
     if version > 16:
         return False
-    program_len = (len(data) - 7) * 5 // 8
+    program_len = _program_bytes(data[1:-6])
     if not 2 <= program_len <= 40 or (version == 0 and program_len not in (20, 32)):
         return False
     return const == (1 if version == 0 else _BECH32M)
