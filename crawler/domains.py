@@ -15,10 +15,22 @@ of its own.
 '127.0.0.1'
 >>> registered_domain("not a url")
 ''
+
+A suffix the bundled list does not know yet follows the list's default rule
+(``*``: the last label is the suffix), so two hosts under it are two sites:
+
+>>> registered_domain("http://shop.a.example/"), registered_domain("b.example"), registered_domain("localhost")
+('a.example', 'b.example', 'localhost')
+
+IP literals are whole, however many dots or colons they have:
+
+>>> registered_domain("http://[2001:db8::1.2.3.4]/"), registered_domain("http://[::FFFF:1.2.3.4]:8080/")
+('2001:db8::102:304', '::ffff:102:304')
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -57,12 +69,19 @@ def host_of(url_or_host: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _registered(host: str) -> str:
-    if not host or " " in host:
+    if not host or any(c <= " " or c == "\x7f" for c in host):
         return ""
+    if ":" in host or host.replace(".", "").isdigit():
+        try:
+            return str(ipaddress.ip_address(host))  # an IP literal is its own site
+        except ValueError:
+            pass
     ext = EXTRACTOR.extract_str(host)
-    if ext.domain and ext.suffix:
-        return f"{ext.domain}.{ext.suffix}"
-    return ext.domain or host
+    if ext.suffix:
+        return f"{ext.domain}.{ext.suffix}" if ext.domain else host
+    # No rule of the list matches: the Public Suffix algorithm's default rule "*"
+    # makes the last label the suffix, so the last two labels are the site.
+    return ".".join(host.split(".")[-2:])
 
 
 def registered_domain(url_or_host: str) -> str:

@@ -21,6 +21,11 @@ page and session:
 'http://forum.example/t?id=4'
 >>> canonical_url("http://blog.example/?s=esim")   # a WordPress search stays
 'http://blog.example/?s=esim'
+
+Vendors' link tags go too (``crawler/extraction/data/url_tracking_params.txt``):
+
+>>> canonical_url("https://news.example/a?xtor=RSS-1&mtm_campaign=x&fb_action_ids=2&mkt_tok=t&id=7")
+'https://news.example/a?id=7'
 """
 
 from __future__ import annotations
@@ -30,15 +35,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from crawler.extraction.datafile import data_lines
+
 __all__ = ["canonical_url", "is_http_url", "same_page", "SESSION_PARAMS", "AMBIGUOUS_SESSION_PARAMS"]
 
-#: Query parameters that never change what a page says: session ids and tracking tags.
-SESSION_PARAMS = re.compile(
-    r"^(phpsessid|jsessionid|sessionid|session_id|sessid|aspsessionid\w*|cfid|cftoken"
-    r"|zenid|oscsid|sess_id|wt\.mc_id|utm_\w+|gclid|gbraid|wbraid|dclid|fbclid|yclid"
-    r"|msclkid|igshid|twclid|ttclid|_ga|_gl|mc_eid|mc_cid|_hsenc|_hsmi|ref_src|spm)$",
-    re.IGNORECASE,
-)
+
+
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for parameter names; a trailing ``*`` matches any ending."""
+    alts = sorted(re.escape(n[:-1]) + r"\w*" if n.endswith("*") else re.escape(n) for n in names)
+    return re.compile(rf"^(?:{'|'.join(alts)})$", re.IGNORECASE)
+
+
+#: Query parameters that never change what a page says: session ids and tracking tags
+#: (``crawler/extraction/data/url_tracking_params.txt``).
+SESSION_PARAMS = _names_pattern(data_lines("url_tracking_params.txt"))
 #: Short parameter names that are session ids only when their value looks like one:
 #: ``sid``/``session`` with a long token, ``s`` with a long hex hash (vBulletin; a
 #: WordPress ``?s=`` search stays).
@@ -68,9 +79,14 @@ def canonical_url(url: str) -> str:
     'https://example.com/x'
     >>> canonical_url("http://[::1]:80/")
     'http://[::1]/'
+    >>> canonical_url("http://a\\x00b.example/")
+    Traceback (most recent call last):
+    ValueError: a control character or space in the host of 'http://a\\x00b.example/'
     """
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
+    if any(c <= " " or c == "\x7f" for c in host):
+        raise ValueError(f"a control character or space in the host of {url!r}")
     if ":" in host:
         host = f"[{host}]"
     host = host.rstrip(".")

@@ -64,3 +64,37 @@ def test_canonical_url_is_idempotent(tail: str) -> None:
     except ValueError:
         return
     assert canonical_url(once) == once
+
+
+@pytest.mark.parametrize("param", [
+    "xtor=RSS-3208", "xtref=twitter.com", "Echobox=1593968431", "__twitter_impression=true", "fb_source=feed",
+    "fb_action_ids=10158", "fb_action_types=og.likes", "mibextid=Zxz2cZ", "mkt_tok=NzEwLVpM", "mtm_campaign=spring",
+    "mtm_kwd=esim", "pk_campaign=spring", "utm_source=x", "fbclid=IwAR0",
+])
+def test_vendor_tracking_params_leave_the_canonical_url(param):
+    assert canonical_url(f"https://news.example/a/1?{param}&id=7") == "https://news.example/a/1?id=7"
+
+
+@pytest.mark.parametrize("url", [
+    "http://m.daejonilbo.com/mnews.asp?pk_no=1412361",  # a generic prefix is not a vendor's tag
+    "http://shop.example/p?ref=spring&tag=x",
+])
+def test_content_params_stay(url):
+    assert canonical_url(url) == url
+
+
+@pytest.mark.parametrize("url", ["http://a\x00b.example/", "http://a\x01.example/", "http://a b.example/"])
+def test_a_host_with_controls_has_no_canonical_form(url):
+    with pytest.raises(ValueError):
+        canonical_url(url)
+
+
+def test_unknown_suffix_hosts_are_separate_sites():
+    from crawler.domains import registered_domain
+    assert registered_domain("http://a.newgtld/") != registered_domain("http://b.newgtld/")
+    assert registered_domain("http://www.shop.newgtld/") == registered_domain("http://shop.newgtld/x") == "shop.newgtld"
+
+
+def test_ipv6_hosts_with_a_dotted_quad_are_whole():
+    from crawler.domains import registered_domain
+    assert registered_domain("http://[2001:db8::1.2.3.4]/") != registered_domain("http://[2001:db8::5.6.7.8]/")
