@@ -3,8 +3,9 @@
 ``ExtractionPipeline`` fills :attr:`PageRecord.artifacts`; ``StorePipeline``
 writes each page to ``RUN_DIR/crawl.sqlite`` in one transaction, records every
 :data:`crawler.signals.request_rejected` and failed fetch as a
-:class:`~crawler.records.DropRecord`, and keeps the run's parameters in the
-store's metadata.
+:class:`~crawler.records.DropRecord`, records each resolved short link
+(:class:`~crawler.records.LinkTarget`) and gives its target's artifacts to the
+pages that carry it, and keeps the run's parameters in the store's metadata.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.extraction import extract_artifacts, parse_page
-from crawler.records import DropReason, DropRecord, PageRecord
+from crawler.extraction.link_targets import target_artifacts
+from crawler.records import DropReason, DropRecord, LinkTarget, PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
 from crawler.store import PageStore
@@ -95,9 +97,18 @@ class StorePipeline:
         if isinstance(item, PageRecord):
             if not self.store_html:
                 item.html = None
+            links = [a.label for a in item.artifacts if a.kind == "link"]
+            if links:  # short links resolved before this page was stored
+                for target in self._store().link_targets(links).values():
+                    item.artifacts.extend(target_artifacts(target))
             self._store().add_page(item)
             self.crawler.stats.inc_value("cobweb/pages_stored")
             return item
+        if isinstance(item, LinkTarget):
+            pages = self._store().add_link_target(item, target_artifacts(item.target))
+            self.crawler.stats.inc_value("cobweb/short_links_resolved")
+            logger.debug("short link %s -> %s (%d pages)", item.link, item.target or "nowhere", pages)
+            raise DropItem("short link recorded", log_level="DEBUG")
         if isinstance(item, FetchOutcome):
             if item.reason is not None:
                 self._drop(item.url, item.reason, item.detail)

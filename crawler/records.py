@@ -45,6 +45,7 @@ __all__ = [
     "PageRecord",
     "DropReason",
     "DropRecord",
+    "LinkTarget",
     "ARTIFACT_KINDS",
     "STRONG_KINDS",
     "WEAK_KINDS",
@@ -143,6 +144,22 @@ class DropRecord:
     reason: DropReason
     detail: str = ""
     at: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class LinkTarget:
+    """Where a short link sent the crawler: one request, its redirect not followed.
+
+    ``link`` is the ``link`` artifact's label, ``url`` the URL requested,
+    ``target`` the absolute URL of its ``Location`` (or meta refresh), empty
+    when it sent nowhere (a dead or disabled link), ``status`` the HTTP status.
+    """
+
+    link: str
+    url: str
+    target: str
+    status: int
+    resolved_at: str = ""
 
 
 def page_node_id(url: str) -> str:

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler.domains import registered_domain
-from crawler.records import Artifact, DropRecord, PageRecord
+from crawler.records import Artifact, DropRecord, LinkTarget, PageRecord
 from crawler.sqlite import connect
 
 __all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path"]
@@ -88,6 +88,13 @@ CREATE TABLE IF NOT EXISTS drops (
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS link_targets (
+    link TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    status INTEGER NOT NULL DEFAULT 0,
+    resolved_at TEXT NOT NULL DEFAULT ''
 );
 """
 
@@ -288,6 +295,48 @@ class PageStore:
             _UPSERT_PAIR,
             rows,
         )
+
+    # -- short links resolved during the crawl ---------------------------------
+
+    def add_link_target(self, resolved: LinkTarget, artifacts: list[Artifact]) -> int:
+        """Record where a short link sent the crawler, and give ``artifacts`` (what the
+        target adds) to every stored page carrying the link, in one transaction.
+
+        Returns how many pages gained them; pages stored later get them from
+        :meth:`link_targets` (see :class:`crawler.pipelines.StorePipeline`).
+        """
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute(
+                "INSERT OR REPLACE INTO link_targets (link, url, target, status, resolved_at)"
+                " VALUES (?,?,?,?,?)",
+                (_valid_text(resolved.link), _valid_text(resolved.url), _valid_text(resolved.target),
+                 int(resolved.status), resolved.resolved_at),
+            )
+            pages = [r[0] for r in cur.execute(
+                "SELECT pa.page_id FROM page_artifacts pa JOIN artifacts a ON a.id = pa.artifact_id"
+                " WHERE a.kind = 'link' AND a.label = ?", (resolved.link,))]
+            for page_id in pages:
+                self._add_artifacts(cur, page_id, artifacts)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            self._artifact_ids = None
+            raise
+        return len(pages)
+
+    def link_targets(self, links: Iterable[str] | None = None) -> dict[str, str]:
+        """Known targets of resolved short links (all, or those of ``links``); a link
+        that sent nowhere maps to ``""``."""
+        if links is None:
+            return dict(self.conn.execute("SELECT link, target FROM link_targets"))
+        out: dict[str, str] = {}
+        for link in links:
+            row = self.conn.execute("SELECT target FROM link_targets WHERE link = ?", (link,)).fetchone()
+            if row is not None:
+                out[link] = row[0]
+        return out
 
     def add_drop(self, drop: DropRecord) -> None:
         """Record a dropped request or response (autocommitted)."""

@@ -41,7 +41,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..domains import registered_domain
 from .datafile import data_lines, data_words
 
-__all__ = ["link_label", "carried_urls", "is_code", "SHORTENERS"]
+__all__ = ["link_label", "short_link_label", "carried_urls", "is_code", "SHORTENERS"]
 
 #: Hosts of URL shorteners.
 SHORTENERS: frozenset[str] = data_words("shorteners.txt")
@@ -102,6 +102,18 @@ def link_label(url: str) -> str | None:
                 site = site or registered_domain(host)
                 return f"https://{site}/?{name.lower()}={value}" if site else None
     return None
+
+
+def short_link_label(url: str) -> str | None:
+    """The label of ``url`` if it is a short link (not a referral link), else None.
+
+    >>> short_link_label("http://bit.ly/33z7KkN"), short_link_label("https://okx.com/join/39154880")
+    ('https://bit.ly/33z7KkN', None)
+    """
+    label = link_label(url)
+    if label is None or label.split("/", 3)[2] not in SHORTENERS:
+        return None
+    return label
 
 
 def carried_urls(url: str) -> list[str]:

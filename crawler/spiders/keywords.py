@@ -17,6 +17,12 @@ matching page, or a :class:`~crawler.spiders.outcome.FetchOutcome`. The
 frontier marks the URL done when that last output has passed the pipelines
 (see ``docs/crawling.md``). Links of non-matching pages are followed when
 ``COBWEB_FOLLOW_NONMATCHING`` is on (the default).
+
+Short links on a matching page (``bit.ly/x``, a host of
+``crawler/extraction/data/shorteners.txt``) are evidence of the page, so each is
+resolved with one request whose redirect is not followed
+(:meth:`KeywordsSpider.resolved`): its target is recorded as a
+:class:`~crawler.records.LinkTarget` and then crawled like any link.
 """
 
 from __future__ import annotations
@@ -36,9 +42,10 @@ from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
 from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
+from crawler.extraction.links import short_link_label
 from crawler.linkpolicy import NOFOLLOW_DOMAINS, LinkRules
 from crawler.middlewares.limits import is_html_content_type
-from crawler.records import DropReason, PageRecord
+from crawler.records import DropReason, LinkTarget, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
 
@@ -76,6 +83,8 @@ def _utc_now() -> str:
 
 #: Parsed pages kept for :meth:`KeywordsSpider.take_parsed` (the latest records).
 _PARSED_KEPT = 64
+#: HTTP statuses of a redirect: a short link's answer.
+_REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 _TIMEOUTS = (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)
 
 
@@ -140,8 +149,16 @@ class KeywordsSpider(scrapy.Spider):
         page = parse_page(html, response.url)
         matched = match_keywords(f"{page.title}\n{page.text}", self.keywords)
         depth = int(response.meta.get("depth", 0))
+        seen: set[str] = set()
+        if matched:  # its short links are its evidence, whatever the depth
+            for link in page.links:
+                label = short_link_label(link) if link not in seen else None
+                if label is not None:
+                    seen.add(link)
+                    yield scrapy.Request(link, callback=self.resolved, errback=self.failed, meta={
+                        "depth": depth + 1, "referer": response.url, "cobweb_link": label,
+                        "dont_redirect": True, "handle_httpstatus_all": True})
         if depth < self.max_depth and (matched or self.follow_nonmatching):
-            seen: set[str] = set()
             for link in page.links:
                 if link not in seen and self.link_rules.follows(link):
                     seen.add(link)
@@ -168,6 +185,28 @@ class KeywordsSpider(scrapy.Spider):
             images=list(page.images),
             html=html,
         )
+
+    def resolved(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A short link's answer: record where it sends (``Location``, else a meta
+        refresh or JS redirect of its page; nowhere for an error status), then
+        follow the target like a link."""
+        target = ""
+        location = response.headers.get(b"Location")
+        if response.status in _REDIRECT_STATUSES and location:
+            target = response.urljoin(location.decode("latin-1").strip())
+        elif response.status == 200 and is_html_content_type(
+                response.headers.get(b"Content-Type", b"").decode("latin-1")):
+            page = parse_page(decode_html(response.body, None), response.url)
+            target = next((u for role, u, *_ in page.refs if role in ("refresh", "js")), "")
+        if not is_http_url(target):
+            target = ""
+        depth = int(response.meta.get("depth", 0))
+        if target and depth <= self.max_depth and self.link_rules.follows(target):  # the link's own depth
+            yield scrapy.Request(target, callback=self.parse, errback=self.failed,
+                                 meta={"depth": depth, "referer": response.url})
+        label = response.meta.get("cobweb_link") or short_link_label(response.url) or response.url
+        yield LinkTarget(label, response.url, target, response.status, _utc_now())
+        yield FetchOutcome(response.url)
 
     def take_parsed(self, url: str) -> ParsedPage | None:
         """The parse of the page record ``url`` just yielded, so extraction need not parse again."""
