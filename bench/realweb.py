@@ -50,10 +50,11 @@ __all__ = [
 TYPE_OF_TRACKING = {
     "ga": "ga_ua", "ga4": "ga4", "gtm": "gtm", "adsense": "adsense", "fbpixel": "fbpixel",
     "yandex": "yandex", "baidu": "baidu", "gads": "gads",
+    **dict.fromkeys(("tawk", "tidio", "jivo", "crisp", "livechat", "zendesk", "smartsupp", "hubspot"), "chat_widget"),
 }
-#: Types Cobweb extracts that the truth does not list as artifacts (referral codes
-#: are only named in a family's ``also_shared``): reported, never scored.
-UNSCORED = frozenset({"referral"})
+#: Types Cobweb extracts that the truth does not list as artifacts (referral codes and
+#: chat widgets are only named in a family's ``also_shared``): reported, never scored.
+UNSCORED = frozenset({"referral", "chat_widget"})
 #: Types whose values are case-insensitive.
 _FOLD = frozenset({"telegram", "email", "wechat", "line", "eth", "twitter", "instagram", "yandex", "qq"})
 

@@ -17,7 +17,9 @@ image_host the registered domain that serves images, e.g. ``postimg.cc``
 domain     the registered domain of an out-link, e.g. ``example.com``
 tracking_id ``ga:UA-1234-1``, ``ga4:G-ABC123``, ``gtm:GTM-ABC1``,
            ``gads:AW-123``, ``adsense:pub-123``, ``baidu:<hex32>``,
-           ``yandex:123``, ``fbpixel:123``
+           ``yandex:123``, ``fbpixel:123``; chat widgets ``tawk:<hex24>``,
+           ``tidio:``, ``jivo:``, ``crisp:<uuid>``, ``livechat:N``, ``zendesk:<uuid>``,
+           ``smartsupp:<hex40>``, ``hubspot:N``
 wallet     ``btc:<address>``, ``eth:0x<lower-case hex>``, ``tron:T...``
 redirect   the absolute target URL of a redirect (HTTP, meta refresh or JS)
 link       a specific link: a short link (``https://bit.ly/CODE``) or a referral

@@ -1,4 +1,4 @@
-"""Analytics and advertising IDs: the same ID on two sites means one operator.
+"""Analytics, advertising and chat-widget IDs: the same ID on two sites means one operator.
 
 Read from scripts and attribute values (``<script src>``, ``<img src>`` of
 pixels), never from prose. Placeholders from tutorials (``UA-000000-1``,
@@ -11,6 +11,11 @@ pixels), never from prose. Placeholders from tutorials (``UA-000000-1``,
 ...   hm.src = "https://hm.baidu.com/hm.js?5d1c8e2a9f3b47c6a0e4d7b2c9f1a386";
 ...   ym(52913746, "init", {}); fbq('init', '1029384756102');'''))
 ['adsense:pub-7392048561273940', 'baidu:5d1c8e2a9f3b47c6a0e4d7b2c9f1a386', 'fbpixel:1029384756102', 'ga4:G-8K2M4N6P9Q', 'ga:UA-48213765-2', 'gads:AW-904736281', 'gtm:GTM-W7Q4ZK', 'yandex:52913746']
+>>> sorted(f.label for f in tracking_ids('''
+...   s1.src='https://embed.tawk.to/5d2d5c9bbfcb827ab0cbf4e1/default';
+...   <script src="//code.jivosite.com/widget/Ab12Cd34Ef" async></script>
+...   window.__lc.license = 13572468; <script src="https://js.hs-scripts.com/4938271.js"></script>'''))
+['hubspot:4938271', 'jivo:Ab12Cd34Ef', 'livechat:13572468', 'tawk:5d2d5c9bbfcb827ab0cbf4e1']
 >>> list(tracking_ids("UA-000000-1 UA-123456-1 GTM-XXXXXX 'G-XXXXXXXXXX' pub-0000000000000000 G-SHOCK"))
 []
 """
@@ -24,6 +29,7 @@ from .found import LINK, Found, anchored, lowered
 
 __all__ = ["tracking_ids", "is_placeholder"]
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #: (label prefix, pattern, lower-case the ID, anchors). Anchors in upper case
 #: are looked up in the text as written (IDs are upper case, and ``G-`` as
 #: written is much rarer than ``g-`` in lower-cased code); the others in the
@@ -42,6 +48,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = (
     ("fbpixel", re.compile(
         r"""(?:fbq\(\s*['"]init['"]\s*,\s*['"]?|facebook\.com/tr/?\?id=)((\d{8,20}))(?!\d)"""
     ), False, ("fbq", "facebook.com/tr")),
+    # Chat widgets: the account of whoever answers the page's visitors.
+    ("tawk", re.compile(r"embed\.tawk\.to/(([0-9a-f]{24}))(?![0-9a-z])", re.I), True, ("tawk.to",)),
+    ("tidio", re.compile(r"code\.tidio\.co/(([a-z0-9]{32}))\.js", re.I), True, ("tidio.co",)),
+    ("jivo", re.compile(r"code\.jivo(?:site\.com|\.ru)/(?:script/)?widget/(([A-Za-z0-9]{8,12}))(?![A-Za-z0-9])"),
+     False, ("jivo",)),
+    ("crisp", re.compile(r"CRISP_WEBSITE_ID\s*=\s*[\"']((" + _UUID + r"))[\"']", re.I), True, ("crisp_website_id",)),
+    ("livechat", re.compile(r"__lc\.license\s*=\s*((\d{6,10}))(?!\d)"), False, ("__lc.license",)),
+    ("zendesk", re.compile(r"zdassets\.com/ekr/snippet\.js\?key=((" + _UUID + "))", re.I), True, ("zdassets.com",)),
+    ("smartsupp", re.compile(r"_smartsupp\.key\s*=\s*[\"'](([0-9a-f]{40}))[\"']", re.I), True, ("_smartsupp.key",)),
+    ("hubspot", re.compile(r"\.hs-scripts\.com/((\d{5,10}))\.js"), False, ("hs-scripts.com",)),
 )
 _SEQUENCE = "1234567890" * 2
 #: Words that show a ``G-`` token is Google Analytics' (its tag, its config call, a
