@@ -49,7 +49,7 @@ CAMPAIGNS_FILENAME = "campaigns.json"
 MAX_MENTIONS = 100
 #: Which strong kind names a campaign best, when evidence is otherwise equal.
 _KIND_RANK = {k: i for i, k in enumerate(
-    ("handle", "wallet", "invite", "tracking_id", "redirect", "image", "image_host", "domain"))}
+    ("handle", "wallet", "invite", "link", "tracking_id", "redirect", "landing", "image", "image_host", "domain"))}
 
 
 def campaign_id(kind: str, label: str, salt: str = "") -> str:
@@ -204,7 +204,7 @@ def _tied_by(evidence_items: list[dict]) -> str:
     """What ties a campaign: ``contacts`` (handles, invites, wallets, short or
     referral links), else ``tracking`` (shared analytics or ad IDs: one owner's
     network of sites, such as a newspaper chain), else ``assets`` (images,
-    redirects), else ``weak``."""
+    redirects, landing pages), else ``weak``."""
     kinds = {e["kind"] for e in evidence_items if e["strength"] == "strong"}
     if kinds & CONTACT_KINDS:
         return "contacts"

@@ -57,7 +57,7 @@ __all__ = ["Evidence", "artifact_evidence"]
 
 
 #: Kinds whose label is a URL that may sit on shared infrastructure.
-_URL_KINDS = frozenset({"image", "redirect", "link"})
+_URL_KINDS = frozenset({"image", "redirect", "link", "landing"})
 
 
 @dataclass(frozen=True)

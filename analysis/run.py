@@ -26,6 +26,7 @@ import numpy as np
 from analysis.campaigns import CAMPAIGNS_FILENAME, build_campaigns, write_campaigns
 from analysis.clustering import cluster_pages
 from analysis.evidence import artifact_evidence
+from analysis.landing import add_landing_artifacts
 from analysis.similarity import near_duplicates
 from analysis.table import PageTable, load_table
 from crawler.store import PageStore, store_path
@@ -61,7 +62,11 @@ def analyze_store(
     max_text_pages: int = 50_000,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """The ``campaigns.json`` document of a store (nothing written).
+    """The ``campaigns.json`` document of a store.
+
+    The store gains the run's derived evidence first (landing pages linked from
+    several sites, :func:`analysis.landing.add_landing_artifacts`; idempotent);
+    nothing else is written.
 
     Parameters
     ----------
@@ -85,6 +90,7 @@ def analyze_store(
         The document (see ``docs/campaigns.md``).
     """
     t0 = time.perf_counter()
+    add_landing_artifacts(store)
     table = load_table(store)
     t1 = time.perf_counter()
     evidence = artifact_evidence(table, ubiquity=ubiquity)

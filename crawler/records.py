@@ -24,6 +24,8 @@ wallet     ``btc:<address>``, ``eth:0x<lower-case hex>``, ``tron:T...``
 redirect   the absolute target URL of a redirect (HTTP, meta refresh or JS)
 link       a specific link: a short link (``https://bit.ly/CODE``) or a referral
            link (``https://okx.com/join/CODE``, ``https://x.example/?ref=CODE``)
+landing    the canonical URL of a page that pages on several sites link to
+           (derived by analysis, :mod:`analysis.landing`)
 ========== ====================================================================
 
 >>> a = Artifact("handle", "telegram:esim1088", source="href", confidence=1.0)
@@ -55,13 +57,13 @@ __all__ = [
 ]
 
 ArtifactKind = Literal[
-    "handle", "invite", "image", "image_host", "domain", "tracking_id", "wallet", "redirect", "link"
+    "handle", "invite", "image", "image_host", "domain", "tracking_id", "wallet", "redirect", "link", "landing"
 ]
 ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 
 #: Kinds that tie pages to one actor on their own.
 STRONG_KINDS: frozenset[str] = frozenset(
-    {"handle", "invite", "image", "tracking_id", "wallet", "redirect", "link"}
+    {"handle", "invite", "image", "tracking_id", "wallet", "redirect", "link", "landing"}
 )
 #: Kinds that only support strong evidence.
 WEAK_KINDS: frozenset[str] = frozenset({"image_host", "domain"})

@@ -296,6 +296,34 @@ class PageStore:
             rows,
         )
 
+    # -- derived evidence ------------------------------------------------------
+
+    def iter_out_links(self) -> Iterator[tuple[int, str, list[str]]]:
+        """``(page id, site, out-links)`` of every page that has out-links."""
+        for pid, domain, links in self.conn.execute(
+                "SELECT id, domain, out_links FROM pages WHERE out_links != '[]'"):
+            yield int(pid), domain, json.loads(links)
+
+    def iter_page_urls(self) -> Iterator[str]:
+        """The URL of every stored page."""
+        for (url,) in self.conn.execute("SELECT url FROM pages"):
+            yield url
+
+    def add_artifact_to_pages(self, items: Iterable[tuple[Artifact, Iterable[int]]]) -> None:
+        """Give each artifact to its pages (by id), in one transaction; pairs already
+        stored keep the better provenance."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for artifact, page_ids in items:
+                for page_id in page_ids:
+                    self._add_artifacts(cur, int(page_id), [artifact])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            self._artifact_ids = None
+            raise
+
     # -- short links resolved during the crawl ---------------------------------
 
     def add_link_target(self, resolved: LinkTarget, artifacts: list[Artifact]) -> int:

@@ -45,6 +45,8 @@ KIND_COLORS: dict[str, Color] = {
     "tracking_id": (140, 86, 75, 1.0),
     "wallet": (188, 189, 34, 1.0),
     "redirect": (23, 190, 207, 1.0),
+    "link": (0, 128, 128, 1.0),
+    "landing": (70, 70, 160, 1.0),
 }
 _OTHER: Color = (120, 120, 120, 0.8)
 

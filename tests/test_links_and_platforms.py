@@ -116,3 +116,53 @@ def test_sites_sharing_only_analytics_are_a_network_not_contacts():
              for i in range(3)]
     (c,) = analyze_store(build(benign_sites() + chain))["campaigns"]
     assert c["tied_by"] == "tracking"
+
+
+# -- landing pages ---------------------------------------------------------------
+
+def _doorways(n: int, links: list[str]):
+    recs = _blogs(n)
+    for r in recs:
+        r.out_links = list(links)
+    return recs
+
+
+def test_doorways_on_three_sites_sending_readers_to_one_page_are_a_campaign():
+    store = build(benign_sites() + _doorways(3, ["https://money-offer.com/esim/buy?aff=x"]))
+    (c,) = analyze_store(store)["campaigns"]
+    assert c["label"] == "https://money-offer.com/esim/buy?aff=x" and c["tied_by"] == "assets"
+    assert c["pages"] == sorted(f"http://blog{i}.com/post.html" for i in range(3))
+
+
+@pytest.mark.parametrize("links", [
+    ["https://money-offer.com/"],  # a home page: every writer links some
+    ["https://en.wikipedia.org/wiki/ESIM", "https://creativecommons.org/licenses/by/4.0/"],  # reference sites
+    ["https://fonts.googleapis.com/css?family=Roboto", "https://cdn.example.org/app.js"],  # infrastructure, a script
+    ["https://twitter.com/someone/status/123"],  # social: a contact, not a landing page
+])
+def test_what_every_writer_links_is_no_landing_page(links):
+    assert analyze_store(build(benign_sites() + _doorways(3, links)))["campaigns"] == []
+
+
+def test_two_sites_citing_one_page_are_not_tied():
+    assert analyze_store(build(benign_sites() + _doorways(2, ["https://news-source.com/story/42"])))["campaigns"] == []
+
+
+def test_landing_artifacts_are_added_once():
+    from analysis.landing import add_landing_artifacts
+    store = build(_doorways(3, ["https://money-offer.com/esim/buy"]))
+    assert add_landing_artifacts(store) == add_landing_artifacts(store) == 1
+    pairs = [(k, lab) for _, k, lab in store.iter_page_artifacts() if k == "landing"]
+    assert pairs == [("landing", "https://money-offer.com/esim/buy")] * 3
+
+
+def test_pages_of_the_run_linked_from_hubs_are_no_landing_pages():
+    # three directories on three sites list the same collected article: structure, not a funnel
+    article = page("http://esim-article.com/renew.html", art("handle", "telegram:someone1"), common=False)
+    hubs = _doorways(3, ["http://esim-article.com/renew.html"])
+    assert analyze_store(build(benign_sites() + hubs + [article]))["campaigns"] == []
+
+
+def test_a_hub_linking_many_pages_is_no_funnel():
+    targets = [f"https://shop{i}.com/item/{i}" for i in range(6)]
+    assert analyze_store(build(benign_sites() + _doorways(3, targets)))["campaigns"] == []
