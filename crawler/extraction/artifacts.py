@@ -262,8 +262,9 @@ def extract_artifacts(
     commented = comment_links(html, url) if "<!--" in html else []
     if commented:
         link_groups.setdefault(("comment", True), []).extend(commented)
-    if "<!--" in html:  # a tag switched off in a comment is the template's all the same
-        for f in tracking_ids(comment_text(html)):
+    commented_code = comment_text(html) if "<!--" in html else ""
+    if commented_code:  # a tag switched off in a comment is the template's all the same
+        for f in tracking_ids(commented_code):
             merger.put(f.kind, f.label, "comment", f.confidence, True)
     # One string, in this order: scripts, images, links, attributes, text; so
     # that each extractor reads one contiguous slice, or all of it.

@@ -10,9 +10,9 @@ Its artifacts are ``hidden`` and their source is ``comment``.
 ['https://bit.ly/AbC1', 'http://a.example/b.png']
 >>> comment_links("<!-- just words -->", "http://a.example/")
 []
->>> print(comment_text("a<!--gtag('config','G-8K2M4N6P9Q')-->b<!--x"))
+>>> print(comment_text("a<!--gtag('config','G-8K2M4N6P9Q')-->b<!-- /nav --><!--<img src=x>"))
 gtag('config','G-8K2M4N6P9Q')
-x
+<img src=x>
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ def _bodies(html: str) -> Iterator[str]:
 
 
 def comment_text(html: str) -> str:
-    """The comments' contents, one per line (what tracking IDs are looked for in)."""
-    return "\n".join(_bodies(html))
+    """The contents of the comments that hold markup or code, one per line (what
+    tracking IDs are looked for in: a tag switched off is commented-out markup;
+    a comment of words, ``<!-- /header -->``, is skipped)."""
+    return "\n".join(b for b in _bodies(html) if "<" in b or "(" in b)
 
 
 def comment_links(html: str, base: str) -> list[str]:
