@@ -25,6 +25,7 @@ The crawl frontier keeps its own tables in the same file (see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import logging
@@ -296,6 +297,19 @@ class PageStore:
             rows,
         )
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction: committed on a clean exit, rolled back on any error."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            self._artifact_ids = None
+            raise
+
     # -- derived evidence ------------------------------------------------------
 
     def iter_out_links(self) -> Iterator[tuple[int, str, list[str]]]:
@@ -312,17 +326,10 @@ class PageStore:
     def add_artifact_to_pages(self, items: Iterable[tuple[Artifact, Iterable[int]]]) -> None:
         """Give each artifact to its pages (by id), in one transaction; pairs already
         stored keep the better provenance."""
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as cur:
             for artifact, page_ids in items:
                 for page_id in page_ids:
                     self._add_artifacts(cur, int(page_id), [artifact])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            self._artifact_ids = None
-            raise
 
     # -- short links resolved during the crawl ---------------------------------
 
@@ -333,9 +340,7 @@ class PageStore:
         Returns how many pages gained them; pages stored later get them from
         :meth:`link_targets` (see :class:`crawler.pipelines.StorePipeline`).
         """
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as cur:
             cur.execute(
                 "INSERT OR REPLACE INTO link_targets (link, url, target, status, resolved_at)"
                 " VALUES (?,?,?,?,?)",
@@ -347,11 +352,6 @@ class PageStore:
                 " WHERE a.kind = 'link' AND a.label = ?", (resolved.link,))]
             for page_id in pages:
                 self._add_artifacts(cur, page_id, artifacts)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            self._artifact_ids = None
-            raise
         return len(pages)
 
     def link_targets(self, links: Iterable[str] | None = None) -> dict[str, str]:
