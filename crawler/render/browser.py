@@ -77,6 +77,10 @@ class RenderResult:
     seconds: float = 0.0
 
 
+#: The virtual clock's start (ms since the epoch): 2026-01-01T00:00:00Z.
+_CLOCK_START = 1_767_225_600_000
+
+
 class _PageState:
     """What the interception of one page's context has seen."""
 
@@ -86,6 +90,7 @@ class _PageState:
         self.navigations: list[str] = []
         self.refusals: list[Refusal] = []
         self.page: Any = None
+        self.document: Fetched | None = None  # the first document, already fetched
 
 
 class Renderer:
@@ -212,17 +217,22 @@ class Renderer:
 
     # -- one page ----------------------------------------------------------------
 
-    async def render(self, url: str, profile: ViewProfile) -> RenderResult:
-        """Render ``url`` as ``profile`` sees it, within the time budget."""
+    async def render(self, url: str, profile: ViewProfile, document: Fetched | None = None) -> RenderResult:
+        """Render ``url`` as ``profile`` sees it, within the time budget.
+
+        ``document``: the page as the crawler already fetched it, served to the
+        browser for its first navigation instead of fetching the page again.
+        """
         result = RenderResult(url, profile.name, final_url=url)
-        started = time.monotonic()
         async with self._slots:
+            started = time.monotonic()
             try:
                 browser = await self._ensure_browser()
             except Exception as exc:  # noqa: BLE001 -- no browser: say so, crawl on
                 result.error = f"browser: {type(exc).__name__}: {exc}"
                 return result
             state = _PageState(url)
+            state.document = document
             context = None
             try:
                 context = await browser.new_context(**self._context_options(profile))
@@ -241,7 +251,7 @@ class Renderer:
             result.refusals = state.refusals
             if state.navigations:
                 result.final_url = state.navigations[-1]
-        result.seconds = time.monotonic() - started
+            result.seconds = time.monotonic() - started
         if result.error in ("timeout", "context did not close"):
             await self.restart(f"{result.error} on {url}")
         elif self.memory_mb and self.memory_in_use_mb() > self.memory_mb:
@@ -265,11 +275,18 @@ class Renderer:
                     result: RenderResult) -> None:
         await context.route("**/*", partial(self._route, state))
         await context.route_web_socket("**/*", partial(self._refuse_socket, state))
-        await context.clock.install()
+        # A paused virtual clock: no timer fires while loading (under load, a real-time
+        # redirect would race the load); run_for fires them all, in order, at once.
+        await context.clock.install(time=_CLOCK_START)
+        await context.clock.pause_at(_CLOCK_START + 1)
         page = await context.new_page()
         state.page = page
         context.on("page", lambda other: other is page or asyncio.ensure_future(_close_quietly(other)))
-        await page.goto(state.url, referer=profile.referer, wait_until="load")
+        try:
+            await page.goto(state.url, referer=profile.referer, wait_until="load")
+        except Exception:
+            if not state.navigations:  # not the page moving on while it loaded
+                raise
         await page.clock.run_for(self.settle_ms)
         await asyncio.sleep(0.05)  # let interception see what the timers started
         result.html = await page.content()
@@ -290,7 +307,14 @@ class Renderer:
         elif request.is_navigation_request() and _page_of(request) not in (None, state.page):
             await route.abort("blockedbyclient")  # a popup
             return
-        headers = await request.all_headers()
+        first = (request.is_navigation_request() and not state.loaded
+                 and _is_main_frame(request, state))
+        if first and state.document is not None and url == state.url:
+            state.loaded = True
+            doc = state.document
+            await route.fulfill(status=doc.status, headers=doc.headers, body=doc.body)
+            return
+        headers = request.headers  # all_headers() can wait forever on an intercepted request
         loop = asyncio.get_running_loop()
         fetched: Fetched = await loop.run_in_executor(self._pool, partial(
             fetch, url, method=request.method, headers=headers, body=request.post_data_buffer,
@@ -303,7 +327,7 @@ class Renderer:
         if not fetched.status:
             await route.abort("failed")
             return
-        if request.is_navigation_request() and not state.loaded and _is_main_frame(request, state):
+        if first:
             state.loaded = True
             if len(fetched.hops) > 1:
                 # the page itself redirected this visitor: where it ends up is the finding
