@@ -10,7 +10,8 @@ page                                what a browser sees that static HTML does no
 ``charcode-esim.com/``              a Telegram link built from character codes
 ``timer-esim.com/``                 a WeChat id injected after a 1 s timer
 ``docwrite-esim.com/``              ``document.write`` of a base64 contact block (WhatsApp)
-``hop-esim.com/``                   a JS redirect after 2 s to ``landing-esim.com/``
+``hop-esim.com/``                   a JS redirect after 2 s to ``landing-esim.com/`` (the target
+                                    is assembled, so static HTML does not show it)
 ``referer-esim.com/``               spam (Telegram) only with a search-engine Referer
 ``phone-esim.com/``                 spam (WeChat) only to a phone User-Agent
 ``bot-esim.com/``                   spam (Telegram) only to crawler and search-bot User-Agents
@@ -110,7 +111,7 @@ def build_js_web(proxy_port: int | None = None) -> JsWeb:
 
     url = "http://hop-esim.com/"
     add(url, _page("Moving", "<p>One moment…</p><script>setTimeout(function(){"
-                   "window.location.href='http://landing-esim.com/';},2000);</script>"))
+                   "window.location.href=['http://landing','esim.com/'].join('-');},2000);</script>"))
     web.add("http://landing-esim.com/", html_resource(_page(
         "eSIM landing", _TRAVEL + '<p>Order: <a href="https://t.me/esim_landing_lb">Telegram</a></p>')))
     out.js_redirects[url] = "http://landing-esim.com/"
