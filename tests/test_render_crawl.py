@@ -214,3 +214,22 @@ def test_no_browser_left_after_kill_9_and_resume(tmp_path: Path) -> None:
     left = set(browser_processes()) - before
     assert left == set()
     assert token not in browser_processes().values()
+
+
+def test_campaigns_json_exports_and_report_show_cloaking(auto: Crawl, tmp_path: Path) -> None:
+    from crawler.cli.main import main as cobweb
+
+    assert cobweb(["analyze", str(auto.run_dir)]) == 0
+    doc = json.loads((auto.run_dir / "campaigns.json").read_text(encoding="utf-8"))
+    listed = {f["page"]: set(f["views"]) for f in doc["findings"]["cloaking"]}
+    assert listed == auto.js.cloaking
+    assert cobweb(["export", str(auto.run_dir), "--format", "json", "--view", "pages",
+                   "-o", str(tmp_path / "pages.json")]) == 0
+    nodes = json.loads((tmp_path / "pages.json").read_text(encoding="utf-8"))["nodes"]
+    flagged = {n["url"]: n["cloaking"] for n in nodes if n.get("kind") == "page" and n.get("cloaking")}
+    assert {u: set(v.split(",")) for u, v in flagged.items()} == auto.js.cloaking
+    assert cobweb(["export", str(auto.run_dir), "--format", "html", "-o", str(tmp_path / "r.html")]) == 0
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="cloaking"' in report
+    for url in auto.js.cloaking:
+        assert url in report

@@ -15,13 +15,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from crawler.render.views import ViewResult
 from crawler.sqlite import connect
 
-__all__ = ["ViewStore", "read_findings"]
+__all__ = ["ViewStore", "store_findings"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS page_views (
@@ -78,17 +79,17 @@ class ViewStore:
 
     def findings(self, kind: str = "cloaking") -> dict[str, dict[str, Any]]:
         """``page url -> finding`` of every page with a finding of ``kind``."""
-        return {url: json.loads(detail) for url, detail in self.conn.execute(
-            "SELECT page_url, detail FROM findings WHERE kind = ? ORDER BY page_url", (kind,))}
+        return store_findings(self.conn, kind)
 
 
-def read_findings(store_file: str | Path, kind: str = "cloaking") -> dict[str, dict[str, Any]]:
-    """The findings of a run's store file; empty when it has none (or no such tables)."""
-    path = Path(store_file)
-    if not path.exists():
+def store_findings(conn: sqlite3.Connection, kind: str = "cloaking") -> dict[str, dict[str, Any]]:
+    """The findings in an open store connection; empty when the run has none (no table).
+
+    >>> store_findings(sqlite3.connect(":memory:"))
+    {}
+    """
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'").fetchone()
+    if not exists:
         return {}
-    store = ViewStore(path)
-    try:
-        return store.findings(kind)
-    finally:
-        store.close()
+    return {url: json.loads(detail) for url, detail in conn.execute(
+        "SELECT page_url, detail FROM findings WHERE kind = ? ORDER BY page_url", (kind,))}
