@@ -283,10 +283,16 @@ class Renderer:
         state.page = page
         context.on("page", lambda other: other is page or asyncio.ensure_future(_close_quietly(other)))
         try:
-            await page.goto(state.url, referer=profile.referer, wait_until="load")
+            await page.goto(state.url, referer=profile.referer, wait_until="domcontentloaded",
+                            timeout=self.timeout * 1000 / 3)
         except Exception:
-            if not state.navigations:  # not the page moving on while it loaded
+            # the page moving on while it loaded, or a load that never ends: read what came
+            if not state.loaded:
                 raise
+        try:  # subresources; a page whose load never ends is read as it stands
+            await page.wait_for_load_state("load", timeout=self.timeout * 1000 / 3)
+        except Exception:  # noqa: BLE001
+            logger.debug("no load event on %s", state.url)
         await page.clock.run_for(self.settle_ms)
         await asyncio.sleep(0.05)  # let interception see what the timers started
         result.html = await page.content()
@@ -294,7 +300,11 @@ class Renderer:
     async def _route(self, state: _PageState, route: Any) -> None:
         request = route.request
         url = request.url
-        if request.is_navigation_request() and _is_main_frame(request, state):
+        owner = _owner(request, state) if request.is_navigation_request() else "subresource"
+        if owner == "other":  # a popup, or a frame of no page of ours
+            await route.abort("blockedbyclient")
+            return
+        if owner == "main":
             if state.loaded:
                 # a JS redirect, refresh or click: the crawler follows it, not the browser
                 verdict = browser_verdict(url, allow_private=self.allow_private)
@@ -302,13 +312,10 @@ class Renderer:
                     state.refusals.append(Refusal(url, *verdict))
                 elif url.startswith(("http://", "https://")) and url not in state.navigations:
                     state.navigations.append(url)
-                await route.abort("aborted")
+                # 204 No Content: the browser stays on the page (an abort can leave a load hanging)
+                await route.fulfill(status=204, body=b"")
                 return
-        elif request.is_navigation_request() and _page_of(request) not in (None, state.page):
-            await route.abort("blockedbyclient")  # a popup
-            return
-        first = (request.is_navigation_request() and not state.loaded
-                 and _is_main_frame(request, state))
+        first = owner == "main" and not state.loaded
         if first and state.document is not None and url == state.url:
             state.loaded = True
             doc = state.document
@@ -343,19 +350,17 @@ class Renderer:
         await socket.close(code=1008, reason="refused by the crawler")
 
 
-def _page_of(request: Any) -> Any:
-    try:
-        return request.frame.page
-    except Exception:  # noqa: BLE001 -- service worker requests have no frame
-        return None
-
-
-def _is_main_frame(request: Any, state: _PageState) -> bool:
+def _owner(request: Any, state: _PageState) -> str:
+    """Whose navigation ``request`` is: ``main`` (the page's), ``child`` (one of its
+    frames) or ``other`` (a popup, or a frame Playwright cannot place)."""
     try:
         frame = request.frame
-    except Exception:  # noqa: BLE001
-        return False
-    return frame.parent_frame is None and (state.page is None or frame.page is state.page)
+        page = frame.page
+    except Exception:  # noqa: BLE001 -- a popup not yet known to Playwright
+        return "other"
+    if state.page is None or page is not state.page:
+        return "other"
+    return "main" if frame.parent_frame is None else "child"
 
 
 async def _close_quietly(page: Any) -> None:
