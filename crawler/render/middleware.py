@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.request import getproxies
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
@@ -109,7 +110,7 @@ class RenderMiddleware:
         renderer = None
         if mode != "never":
             renderer = Renderer(
-                chromium, proxy=settings.get("COBWEB_PROXY") or "",
+                chromium, proxy=settings.get("COBWEB_PROXY") or getproxies().get("http", ""),
                 allow_private=settings.getbool("COBWEB_ALLOW_PRIVATE"),
                 user_agent=settings.get("USER_AGENT") or "",
                 timeout=settings.getfloat("COBWEB_RENDER_TIMEOUT", 20.0),
