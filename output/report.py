@@ -318,20 +318,23 @@ def _campaign_section(
 
 
 # --- cloaking findings (issue 12) ---------------------------------------------------
-def _cloaking_badge(c: dict[str, Any]) -> str:
+def _cloaking_of(c: dict[str, Any]) -> tuple[int, str] | None:
+    """(pages, escaped views) of a campaign whose pages cloak, else None."""
     cloaking = c.get("cloaking") if isinstance(c.get("cloaking"), dict) else None
     if not cloaking:
-        return ""
-    return (f'<br><span class="cloaking">cloaks: {len(cloaking.get("pages", []))} pages show'
-            f' other content to {_e(", ".join(map(str, cloaking.get("views", []))))}</span>')
+        return None
+    return len(cloaking.get("pages", [])), _e(", ".join(map(str, cloaking.get("views", []))))
+
+
+def _cloaking_badge(c: dict[str, Any]) -> str:
+    found = _cloaking_of(c)
+    return f'<br><span class="cloaking">cloaks: {found[0]} pages show other content to {found[1]}</span>' \
+        if found else ""
 
 
 def _cloaking_fact(c: dict[str, Any]) -> str:
-    cloaking = c.get("cloaking") if isinstance(c.get("cloaking"), dict) else None
-    if not cloaking:
-        return ""
-    return (f"<dt>cloaking</dt><dd>{len(cloaking.get('pages', []))} pages, to "
-            f"{_e(', '.join(map(str, cloaking.get('views', []))))}</dd>")
+    found = _cloaking_of(c)
+    return f"<dt>cloaking</dt><dd>{found[0]} pages, to {found[1]}</dd>" if found else ""
 
 
 def _cloaking_section(campaigns: CampaignsDoc, numbers: dict[str, int]) -> str:

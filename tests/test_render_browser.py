@@ -32,65 +32,45 @@ def _web() -> VirtualWeb:
     return web
 
 
-def _run(coro):
-    return asyncio.run(coro)
+def _render_in_turn(web: VirtualWeb, urls: list[str], **options) -> tuple[list, Renderer, list]:
+    """Render ``urls`` one after the other; the results, the closed renderer, its pids."""
+    async def go():
+        with VirtualWebProxy(web) as proxy:
+            renderer = Renderer("/usr/bin/chromium", proxy=proxy.url, concurrency=1, **options)
+            results, pids = [], []
+            try:
+                for url in urls:
+                    results.append(await renderer.render(url, DESKTOP))
+                    pids.append(renderer.pid)
+            finally:
+                await renderer.close()
+            return results, renderer, pids
+    return asyncio.run(go())
 
 
 def test_a_hanging_page_times_out_and_the_browser_is_replaced() -> None:
     require_browser()
-    web = _web()
-
-    async def go():
-        with VirtualWebProxy(web) as proxy:
-            renderer = Renderer("/usr/bin/chromium", proxy=proxy.url, timeout=5.0, concurrency=1)
-            try:
-                hung = await renderer.render("http://hang.example.com/", DESKTOP)
-                first_pid = renderer.pid
-                fine = await renderer.render("http://fine.example.com/", DESKTOP)
-                return hung, fine, renderer.restarts, renderer.launches, first_pid
-            finally:
-                await renderer.close()
-
-    hung, fine, restarts, launches, first_pid = _run(go())
+    (hung, fine), renderer, pids = _render_in_turn(
+        _web(), ["http://hang.example.com/", "http://fine.example.com/"], timeout=5.0)
     assert hung.error == "timeout"
-    assert first_pid is None  # the hung browser was killed, not kept
-    assert restarts == 1 and launches == 2
+    assert pids[0] is None  # the hung browser was killed, not kept
+    assert renderer.restarts == 1 and renderer.launches == 2
     assert fine.error == "" and ">built<" in fine.html
 
 
 def test_over_the_memory_cap_the_browser_is_restarted() -> None:
     require_browser()
-    web = _web()
-
-    async def go():
-        with VirtualWebProxy(web) as proxy:
-            renderer = Renderer("/usr/bin/chromium", proxy=proxy.url, memory_mb=1.0, concurrency=1)
-            try:
-                first = await renderer.render("http://fine.example.com/", DESKTOP)
-                second = await renderer.render("http://fine.example.com/", DESKTOP)
-                return first, second, renderer.restarts
-            finally:
-                await renderer.close()
-
-    first, second, restarts = _run(go())
-    assert first.error == second.error == ""
-    assert restarts == 2
+    results, renderer, _ = _render_in_turn(
+        _web(), ["http://fine.example.com/", "http://fine.example.com/"], memory_mb=1.0)
+    assert [r.error for r in results] == ["", ""]
+    assert renderer.restarts == 2
 
 
 def test_popups_downloads_and_service_workers_make_no_request() -> None:
     require_browser()
     web = _web()
     before = set(browser_processes())
-
-    async def go():
-        with VirtualWebProxy(web) as proxy:
-            renderer = Renderer("/usr/bin/chromium", proxy=proxy.url, concurrency=1)
-            try:
-                return await renderer.render("http://popup.example.com/", DESKTOP)
-            finally:
-                await renderer.close()
-
-    result = _run(go())
+    (result,), _, _ = _render_in_turn(web, ["http://popup.example.com/"])
     assert result.error == ""
     assert [url for _, url in web.requests] == ["http://popup.example.com/"]
     assert set(browser_processes()) - before == set()  # closed with the renderer

@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from crawler.addresses import InvalidIPAddress, ip_category, parse_ip
+from crawler.addresses import first_forbidden_address
 from crawler.records import DropReason
 from crawler.render.guard import browser_verdict
 
@@ -66,16 +66,8 @@ def _resolved_refusal(url: str) -> Refusal | None:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         return Refusal(url, "connection_error", f"{host}: {exc}")
-    for info in infos:
-        address = str(info[4][0])
-        try:
-            ip = parse_ip(address)
-        except InvalidIPAddress:
-            ip = None
-        category = ip_category(ip) if ip is not None else "unparsable address"
-        if category is not None:
-            return Refusal(url, "forbidden_address", f"{host} resolves to {address} ({category})")
-    return None
+    forbidden = first_forbidden_address([str(info[4][0]) for info in infos])
+    return Refusal(url, "forbidden_address", f"{host} resolves to {forbidden}") if forbidden else None
 
 
 def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
