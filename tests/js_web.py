@@ -17,8 +17,8 @@ page                                what a browser sees that static HTML does no
 ``bot-esim.com/``                   spam (Telegram) only to crawler and search-bot User-Agents
 ``shop-esim.com/``, ``spa-esim.com/`` benign: heavy JS, one static e-mail, nothing hidden
 ``hostile-esim.com/``               tries 127.0.0.1 (the proxy's port too), 169.254.169.254 and
-                                    10.0.0.5 with fetch(), <img>, <iframe>, a WebSocket, an
-                                    image that redirects to 169.254.169.254, and a JS redirect
+                                    10.0.0.5 with fetch(), <img>, <iframe>, a WebSocket, a
+                                    script that redirects to 169.254.169.254, and a JS redirect
                                     to loopback
 =================================== =============================================================
 
@@ -155,10 +155,10 @@ def build_js_web(proxy_port: int | None = None) -> JsWeb:
     out.benign.append(url)
 
     url = "http://hostile-esim.com/"
-    web.add("http://hostile-esim.com/pixel.png", redirect("http://169.254.169.254/latest/meta-data/", 302))
+    web.add("http://hostile-esim.com/lib.js", redirect("http://169.254.169.254/latest/meta-data/", 302))
     add(url, _page("eSIM offers", _TRAVEL + (
         f"<img src='http://169.254.169.254/latest/meta-data/iam/'>"
-        f"<img src='http://hostile-esim.com/pixel.png'>"
+        f"<script src='http://hostile-esim.com/lib.js'></script>"
         f"<iframe src='http://10.0.0.5/admin'></iframe>"
         f"<iframe src='file:///etc/passwd'></iframe>"
         f"<script>fetch('http://127.0.0.1:{port}/').catch(function(){{}});"

@@ -152,7 +152,7 @@ def test_browser_attempts_on_private_addresses_are_refused_and_recorded(auto: Cr
     port = auto.port
     attempts = {
         "http://169.254.169.254/latest/meta-data/iam/",  # <img>
-        "http://169.254.169.254/latest/meta-data/",  # an image redirecting there
+        "http://169.254.169.254/latest/meta-data/",  # a script redirecting there
         "http://10.0.0.5/admin",  # <iframe>
         f"http://127.0.0.1:{port}/",  # fetch() to the proxy's own port
         "http://169.254.169.254/latest/user-data",  # fetch()

@@ -3,11 +3,12 @@
 :class:`Renderer` drives the system's Chromium (``executable_path``; no
 browser is ever downloaded). The browser makes no network request itself:
 
-* every HTTP request of every frame, worker and popup is intercepted
+* every HTTP request of every frame and worker is intercepted
   (``BrowserContext.route``) and fetched by :func:`crawler.render.fetch.fetch`,
   which applies Cobweb's safety checks to each URL and redirect hop and goes
   through the crawl's proxy; refused requests fail in the page and are
-  recorded as :class:`~crawler.render.fetch.Refusal`;
+  recorded as :class:`~crawler.render.fetch.Refusal`; images, fonts, styles
+  and media are checked but not fetched (the DOM has their URLs);
 * the page's own main-frame navigations after it loaded (JS redirects, a
   meta refresh, a link click) are not followed: they are recorded in
   :attr:`RenderResult.navigations` and handed to the crawler, whose chain
@@ -76,6 +77,9 @@ class RenderResult:
     error: str = ""
     seconds: float = 0.0
 
+
+#: Resource types never fetched for the browser: the page's text and links do not need them.
+_NOT_FETCHED = frozenset({"image", "media", "font", "stylesheet", "texttrack", "manifest"})
 
 #: The virtual clock's start (ms since the epoch): 2026-01-01T00:00:00Z.
 _CLOCK_START = 1_767_225_600_000
@@ -315,6 +319,13 @@ class Renderer:
                 # 204 No Content: the browser stays on the page (an abort can leave a load hanging)
                 await route.fulfill(status=204, body=b"")
                 return
+        if request.resource_type in _NOT_FETCHED:
+            # the DOM needs no image, font, style or media bytes (their URLs are in the DOM)
+            verdict = browser_verdict(url, allow_private=self.allow_private)
+            if verdict:
+                state.refusals.append(Refusal(url, *verdict))
+            await route.abort("blockedbyclient")
+            return
         first = owner == "main" and not state.loaded
         if first and state.document is not None and url == state.url:
             state.loaded = True

@@ -142,6 +142,8 @@ class RenderMiddleware:
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if not is_html_content_type(ctype):
             return response
+        if self.mode == "never" and b"<script" not in response.body.lower():
+            return response  # nothing a script could build: no parse spent on it
         keywords = getattr(self.crawler.spider, "keywords", [])
         html = decode_html(response.body, ctype or None)
         page = parse_page(html, response.url)

@@ -22,6 +22,9 @@ The patterns live in ``data/auto_rule.json`` with their sources.
 >>> render_reasons("<script>setTimeout(function(){location.href='/next'},2000)</script>",
 ...                "words " * 100, matched=False)
 ['timer_location']
+>>> render_reasons("<script>setTimeout(function(){el.textContent='加微信：x_1'},1000)</script>",
+...                "words " * 100, matched=False)
+['timer_injection']
 >>> render_reasons("<p>x</p>", "words " * 100, matched=False, mode="always")
 ['always']
 >>> render_reasons("<p>x</p>", "", matched=True, mode="never")
@@ -51,6 +54,7 @@ RenderReason = Literal[
     "document_write",
     "decoder_near_contact",  # eval/atob/fromCharCode/... near link or contact code
     "timer_location",  # a timer near a location change: a delayed JS redirect
+    "timer_injection",  # a timer near a DOM write: content injected later
 ]
 RENDER_REASONS: tuple[str, ...] = get_args(RenderReason)
 
@@ -123,4 +127,6 @@ def render_reasons(html: str, text: str, *, matched: bool, mode: RenderMode = "a
         reasons.append("decoder_near_contact")
     if _near(code, rule["timers"], rule["location_sinks"], near):
         reasons.append("timer_location")
+    if _near(code, rule["timers"], rule["dom_sinks"], near):
+        reasons.append("timer_injection")
     return reasons
