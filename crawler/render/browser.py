@@ -38,8 +38,8 @@ from typing import Any
 
 from crawler.render.fetch import Fetched, Refusal, fetch
 from crawler.render.guard import browser_verdict
-from crawler.render.processes import (MARKER_SWITCH, find_browser, group_rss_mb, kill_group,
-                                      write_pid_file)
+from crawler.render.processes import (MARKER_SWITCH, PID_FILENAME, find_browser, group_rss_mb,
+                                      kill_group, write_pid_file)
 from crawler.render.views import ViewProfile
 
 __all__ = ["Renderer", "RenderResult", "CHROMIUM_FLAGS", "chromium_available"]
@@ -217,7 +217,7 @@ class Renderer:
                 self._playwright = None
         self._pool.shutdown(wait=False, cancel_futures=True)
         if self.run_dir:
-            Path(self.run_dir, "render-browser.pid").unlink(missing_ok=True)
+            Path(self.run_dir, PID_FILENAME).unlink(missing_ok=True)
 
     # -- one page ----------------------------------------------------------------
 
@@ -302,6 +302,12 @@ class Renderer:
         result.html = await page.content()
 
     async def _route(self, state: _PageState, route: Any) -> None:
+        try:
+            await self._answer(state, route)
+        except Exception as exc:  # noqa: BLE001 -- the page or its context closed meanwhile
+            logger.debug("request of %s left unanswered: %s", state.url, exc)
+
+    async def _answer(self, state: _PageState, route: Any) -> None:
         request = route.request
         url = request.url
         owner = _owner(request, state) if request.is_navigation_request() else "subresource"
