@@ -39,6 +39,8 @@ __all__ = [
     "read_campaigns",
     "format_table",
     "page_campaigns",
+    "add_cloaking",
+    "page_cloaking",
 ]
 
 logger = logging.getLogger(__name__)
@@ -287,7 +289,59 @@ def format_table(doc: dict[str, Any], *, limit: int | None = None) -> str:
         lines.append(
             f"{c['id']:<10}  {c['size']:>5}  {len(c.get('core', [])):>4}  {len(c['domains']):>5}"
             f"  {c['score']:>5.2f}  {(c.get('first_seen') or '-')[:10]:<10}  {c['label']}"
+            + _cloaking_note(c)
         )
     if limit is not None and len(camps) > limit:
         lines.append(f"... and {len(camps) - limit} more")
     return "\n".join(lines)
+
+
+# --- cloaking findings (issue 12) ---------------------------------------------------
+def add_cloaking(doc: dict[str, Any], findings: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``doc`` with the run's ``cloaking`` findings: a top-level list, and per campaign
+    the pages that cloak and the views that saw something else (``doc`` is not changed).
+
+    >>> doc = {"campaigns": [{"id": "c-1", "pages": ["http://a.com/", "http://b.com/"]}]}
+    >>> out = add_cloaking(doc, {"http://a.com/": {"views": ["phone"], "differs": ["contacts"]},
+    ...                          "http://z.com/": {"views": ["search"], "differs": ["final_url"]}})
+    >>> out["campaigns"][0]["cloaking"]
+    {'pages': ['http://a.com/'], 'views': ['phone']}
+    >>> [(f["page"], f["campaign"]) for f in out["findings"]["cloaking"]]
+    [('http://a.com/', 'c-1'), ('http://z.com/', None)]
+    >>> "cloaking" in doc["campaigns"][0]
+    False
+    """
+    membership = page_campaigns(doc)
+    campaigns = []
+    for c in doc.get("campaigns", []):
+        cloaked = sorted(u for u in c["pages"] if u in findings)
+        views = sorted({v for u in cloaked for v in findings[u].get("views", [])})
+        campaigns.append({**c, "cloaking": {"pages": cloaked, "views": views}} if cloaked else c)
+    listed = [{"page": url, "campaign": membership.get(url), **finding}
+              for url, finding in sorted(findings.items())]
+    return {**doc, "campaigns": campaigns, "findings": {**doc.get("findings", {}), "cloaking": listed}}
+
+
+def _cloaking_note(campaign: dict[str, Any]) -> str:
+    """`` [cloaking: N pages to VIEWS]`` for a campaign whose pages cloak, else "".
+
+    >>> _cloaking_note({"cloaking": {"pages": ["u"], "views": ["phone", "search"]}})
+    ' [cloaking: 1 pages to phone, search]'
+    """
+    cloaking = campaign.get("cloaking")
+    if not cloaking:
+        return ""
+    return f" [cloaking: {len(cloaking['pages'])} pages to {', '.join(cloaking['views'])}]"
+
+
+def page_cloaking(doc: dict[str, Any] | None) -> dict[str, list[str]]:
+    """``{page url: views}`` of every page with a ``cloaking`` finding in a document.
+
+    >>> page_cloaking({"findings": {"cloaking": [{"page": "http://a.com/", "views": ["phone"]}]}})
+    {'http://a.com/': ['phone']}
+    >>> page_cloaking(None), page_cloaking({})
+    ({}, {})
+    """
+    found = ((doc or {}).get("findings") or {}).get("cloaking") or []
+    return {str(f["page"]): [str(v) for v in f.get("views", [])]
+            for f in found if isinstance(f, dict) and f.get("page")}

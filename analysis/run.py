@@ -23,12 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from analysis.campaigns import CAMPAIGNS_FILENAME, build_campaigns, write_campaigns
+from analysis.campaigns import CAMPAIGNS_FILENAME, add_cloaking, build_campaigns, write_campaigns
 from analysis.clustering import cluster_pages
 from analysis.evidence import artifact_evidence
 from analysis.landing import add_landing_artifacts
 from analysis.similarity import near_duplicates
 from analysis.table import PageTable, load_table
+from crawler.render.store import store_findings
 from crawler.store import PageStore, store_path
 
 __all__ = ["analyze_run", "analyze_store"]
@@ -109,6 +110,7 @@ def analyze_store(
         "min_attach": min_attach, "text_threshold": text_threshold, "seed": seed,
     }
     doc = build_campaigns(table, evidence, clustering, parameters=params)
+    doc = add_cloaking(doc, store_findings(store.conn))  # issue 12: rendered views
     logger.info(
         "analysis: %s pages, %s pairs, %s campaigns; load %.1fs, evidence %.1fs,"
         " clustering %.1fs, report %.1fs",

@@ -24,6 +24,16 @@ CPU ms/page tells them apart). The machine is shared: compare the ratio,
 measured in one run, not absolute figures.
 
     .venv/bin/python bench/bench_crawl.py [--pages 20000] [--sites 40] [--concurrency 32]
+
+Rendering (issue 12): ``--render auto`` crawls a web where every
+``--match-every``-th page (default with --render: 10 %) mentions the keyword
+and builds its contact block in a script after a timer, so those pages need
+rendering; it runs ``cobweb crawl --render never`` and ``--render auto`` on
+it, one after the other, and prints pages/s of each, how many pages were
+rendered and why, and the cost per rendered page (the time auto adds, divided
+by the pages it rendered, and the browser seconds per page and view).
+
+    .venv/bin/python bench/bench_crawl.py --render auto --pages 2000
 """
 
 from __future__ import annotations
@@ -57,12 +67,15 @@ def page_links(i: int, n: int) -> list[int]:
     return kids + others
 
 
-def page_html(i: int, n: int, sites: int, match_every: int) -> str:
+def page_html(i: int, n: int, sites: int, match_every: int, scripted: bool = False) -> str:
     words = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(60))
     matched = i % match_every == 0
     topic = f"How to renew an {KEYWORD} card" if matched else "Weekend weather notes"
     contact = (f'<p>Contact on Telegram: @bench{i % 97} (t.me/bench{i % 97})</p>'
                f'<img src="http://img.cobweb-bench-img.org/{i % 13}.png">' if matched else "")
+    if matched and scripted:  # the contact block appears only when a script has run
+        contact = ("<div id=c></div><script>setTimeout(function(){document.getElementById('c')"
+                   f".innerHTML='<a href=\"https://t.me/bench{i % 97}\">Telegram</a>';}},500);</script>")
     links = "".join(f'<li><a href="{page_url(k, sites)}">page {k}</a></li>'
                     for k in page_links(i, n))
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{topic} #{i}</title></head>"
@@ -73,7 +86,7 @@ def page_html(i: int, n: int, sites: int, match_every: int) -> str:
 # -- roles ----------------------------------------------------------------------
 
 
-def serve(n: int, sites: int, match_every: int) -> None:
+def serve(n: int, sites: int, match_every: int, scripted: bool = False) -> None:
     """Serve the web through the proxy until stdin closes; print the proxy URL first."""
     from crawler.demoweb.server import VirtualWeb, VirtualWebProxy, html_resource
 
@@ -89,7 +102,7 @@ def serve(n: int, sites: int, match_every: int) -> None:
             return None
         if not 0 <= i < n or page_url(i, sites) != url:
             return None
-        return html_resource(page_html(i, n, sites, match_every))
+        return html_resource(page_html(i, n, sites, match_every, scripted))
 
     for s in range(sites):
         web.add_handler(f"cobweb-bench-{s}.org", handler)
@@ -136,7 +149,8 @@ def child_plain(proxy: str, seed: str, concurrency: int, per_site: int) -> dict:
             "cpu_s": _cpu_s()}
 
 
-def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir: str) -> dict:
+def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir: str,
+                 render: str = "never") -> dict:
     import logging
 
     from crawler.frontier import SQLiteFrontier
@@ -144,7 +158,7 @@ def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir
 
     logging.basicConfig(level=logging.WARNING)
     summary = run_crawl(run_dir, keywords=[KEYWORD], urls=[seed], depth=1000, proxy=proxy,
-                        settings={"CONCURRENT_REQUESTS": concurrency,
+                        render=render, settings={"CONCURRENT_REQUESTS": concurrency,
                                   "CONCURRENT_REQUESTS_PER_DOMAIN": per_site,
                                   "CONCURRENT_ITEMS": CONCURRENT_ITEMS,
                                   "AUTOTHROTTLE_ENABLED": False,
@@ -154,14 +168,16 @@ def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir
     frontier.close()
     return {"pages": counts["done"] + counts["dropped"], "hits": summary["hits"],
             "elapsed": summary["elapsed_seconds"], "maxrss_mb": _maxrss_mb(),
-            "cpu_s": _cpu_s(), "dropped": summary["dropped_by_reason"]}
+            "cpu_s": _cpu_s(), "dropped": summary["dropped_by_reason"], "render": summary["render"]}
 
 
-def run_child(kind: str, args: argparse.Namespace, proxy: str, workdir: Path) -> dict:
+def run_child(kind: str, args: argparse.Namespace, proxy: str, workdir: Path,
+              render: str = "never") -> dict:
     cmd = [sys.executable, str(HERE), "--child", kind, "--proxy", proxy,
            "--pages", str(args.pages), "--sites", str(args.sites),
            "--concurrency", str(args.concurrency), "--per-site", str(args.per_site),
-           "--run-dir", str(workdir / f"run-{kind}-{time.monotonic_ns()}")]
+           "--run-dir", str(workdir / f"run-{kind}-{time.monotonic_ns()}"),
+           "--child-render", render]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{kind} crawl failed:\n{out.stderr[-4000:]}")
@@ -176,6 +192,11 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--per-site", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=1, help="plain/cobweb pairs to run")
+    ap.add_argument("--render", choices=("auto", "always"),
+                    help="compare cobweb --render never with this mode on a web where the"
+                         " keyword pages (10 %% unless --match-every) build contacts in scripts")
+    ap.add_argument("--child-render", default="never", help=argparse.SUPPRESS)
+    ap.add_argument("--scripted", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child", choices=("plain", "cobweb"), help=argparse.SUPPRESS)
     ap.add_argument("--proxy", help=argparse.SUPPRESS)
@@ -183,15 +204,20 @@ def main() -> None:
     args = ap.parse_args()
     seed = page_url(0, args.sites)
 
+    if args.render and "--match-every" not in sys.argv:
+        args.match_every = 10
     if args.serve:
-        serve(args.pages, args.sites, args.match_every)
+        serve(args.pages, args.sites, args.match_every, args.scripted)
         return
     if args.child == "plain":
         print(json.dumps(child_plain(args.proxy, seed, args.concurrency, args.per_site)))
         return
     if args.child == "cobweb":
         print(json.dumps(child_cobweb(args.proxy, seed, args.concurrency, args.per_site,
-                                      args.run_dir)))
+                                      args.run_dir, args.child_render)))
+        return
+    if args.render:
+        bench_render(args)
         return
 
     server = subprocess.Popen(
@@ -225,6 +251,38 @@ def main() -> None:
         server.wait(timeout=30)
     if len(ratios) > 1:
         print(f"ratios: {', '.join(f'{x:.2f}' for x in ratios)}; best {max(ratios):.2f}")
+
+
+def bench_render(args: argparse.Namespace) -> None:
+    """``cobweb crawl --render never`` against ``--render MODE`` on a scripted web."""
+    server = subprocess.Popen(
+        [sys.executable, str(HERE), "--serve", "--scripted", "--pages", str(args.pages), "--sites",
+         str(args.sites), "--match-every", str(args.match_every)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        proxy = server.stdout.readline().strip()
+        print(f"web: {args.pages} pages on {args.sites} sites, every {args.match_every}th a keyword"
+              f" page whose contact a script builds; CONCURRENT_REQUESTS={args.concurrency},"
+              f" AutoThrottle off")
+        with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+            never = run_child("cobweb", args, proxy, Path(tmp), "never")
+            rendered = run_child("cobweb", args, proxy, Path(tmp), args.render)
+        for name, res in (("--render never", never), (f"--render {args.render}", rendered)):
+            print(f"{name:15s}: {res['pages']:6d} pages in {res['elapsed']:6.1f} s = "
+                  f"{res['pages'] / res['elapsed']:7.1f} pages/s, peak RSS {res['maxrss_mb']:6.1f} MB"
+                  f" (crawler process), {res['hits']} hits")
+        info = rendered["render"]
+        n = max(info["rendered"], 1)
+        print(f"rendered {info['rendered']} pages ({info['rendered'] / max(rendered['pages'], 1):.0%}"
+              f" of fetched): {info['by_reason']}; {info['views']} views of matched pages;"
+              f" {info['failed']} failed")
+        print(f"cost per rendered page: {(rendered['elapsed'] - never['elapsed']) / n:.2f} s of crawl"
+              f" time added (views included); {info['seconds_per_page']:.2f} s in the browser for the"
+              f" page itself; ratio auto/never {rendered['pages'] / rendered['elapsed'] / (never['pages'] / never['elapsed']):.2f}")
+        print(f"never saw {never['render']['unseen_pages']} script-built pages: {never['render']['unseen_by_reason']}")
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ __all__ = [
     "name_category",
     "host_category",
     "is_forbidden_host",
+    "first_forbidden_address",
 ]
 
 IPAddress = IPv4Address | IPv6Address
@@ -287,3 +288,22 @@ def is_forbidden_host(host: str) -> bool:
     """
     return host_category(host) is not None
 
+
+
+def first_forbidden_address(addresses: list[str]) -> str | None:
+    """``"<address> (<category>)"`` of the first forbidden one of resolved ``addresses``.
+
+    >>> first_forbidden_address(["93.184.215.14", "127.0.0.1"])
+    '127.0.0.1 (loopback)'
+    >>> first_forbidden_address(["93.184.215.14"]) is None, first_forbidden_address(["x"])
+    (True, 'x (unparsable address)')
+    """
+    for address in addresses:
+        try:
+            ip = parse_ip(address)
+        except InvalidIPAddress:
+            ip = None
+        category = ip_category(ip) if ip is not None else "unparsable address"
+        if category is not None:
+            return f"{address} ({category})"
+    return None

@@ -69,7 +69,8 @@ STRONG_KINDS: frozenset[str] = frozenset(
 WEAK_KINDS: frozenset[str] = frozenset({"image_host", "domain"})
 
 #: Where on the page an artifact was found.
-ArtifactSource = Literal["href", "attr", "text", "script", "css", "header", "import", "comment"]
+ArtifactSource = Literal["href", "attr", "text", "script", "css", "header", "import", "comment",
+                         "rendered"]  # "rendered": only in the DOM a browser built (issue 12)
 
 #: Why a request or response was dropped (recorded in the store's ``drops`` table).
 DropReason = Literal[
@@ -138,6 +139,8 @@ class PageRecord:
     html: str | None = None
     artifacts: list[Artifact] = field(default_factory=list)
     origin: Literal["crawl", "import"] = "crawl"
+    #: What rendering saw (crawler.render.middleware.RENDER_META), None when not rendered.
+    rendering: dict | None = None
 
 
 @dataclass(slots=True, frozen=True)

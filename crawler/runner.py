@@ -20,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.extensions import dropped_total, pages_fetched
+from crawler.render.summary import render_summary
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
@@ -47,6 +48,10 @@ def crawl_settings(params: Mapping[str, Any], overrides: Mapping[str, Any] | Non
     }
     if params.get("user_agent"):
         cmdline["USER_AGENT"] = params["user_agent"]
+    if params.get("render"):  # issue 12: --render never|auto|always
+        cmdline["COBWEB_RENDER_MODE"] = params["render"]
+    if params.get("searchbot_view"):
+        cmdline["COBWEB_RENDER_SEARCHBOT"] = True
     settings.setdict(cmdline, priority="cmdline")
     if overrides:
         settings.setdict(dict(overrides), priority="cmdline")
@@ -68,6 +73,7 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
         "dropped_this_run": dropped_total(dict(stats)),
         "dropped_by_reason": dict(sorted(drops.items())),
         "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
+        "render": render_summary(stats),
     }
 
 
@@ -88,12 +94,15 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
               seeds_file: str | Path | None = None, depth: int = 3, max_pages: int = 0,
               proxy: str | None = None, allow_private: bool = False,
               user_agent: str | None = None, resume: bool = False,
-              settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              settings: Mapping[str, Any] | None = None, render: str | None = None,
+              searchbot_view: bool = False) -> dict[str, Any]:
     """Crawl from seeds into ``run_dir`` and return :func:`summarize`'s dict.
 
     With ``resume=True`` the parameters stored by the first run are used
     (``proxy`` given here replaces the stored one: the proxy may move).
-    ``settings`` overrides project settings (tests, benchmarks).
+    ``settings`` overrides project settings (tests, benchmarks). ``render``
+    (never, auto, always) and ``searchbot_view`` set rendering (issue 12);
+    None keeps COBWEB_RENDER_MODE.
     """
     run_dir = Path(run_dir)
     if resume:
@@ -109,9 +118,12 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
         params["run_dir"] = str(run_dir)
         if proxy:
             params["proxy"] = proxy
+        if render:
+            params["render"] = render
     else:
         params = _new_params(run_dir, keywords, urls, seeds_file, depth, max_pages, proxy,
                              allow_private, user_agent)
+        params.update({"render": render, "searchbot_view": searchbot_view})
     with PageStore.open_run(run_dir) as store:
         store.set_meta("crawl_params", params)
 

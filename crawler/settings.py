@@ -135,3 +135,29 @@ DOWNLOADER_MIDDLEWARES.update({
 SPIDER_MIDDLEWARES.update({"scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None})
 
 # --- end of safety and limits ---
+
+# --- rendering, views and cloaking (issue 12) ---
+# See crawler/render/. `cobweb crawl --render never|auto|always` sets
+# COBWEB_RENDER_MODE (the command's default is auto; `scrapy crawl` and
+# library runs keep this setting's never unless told); auto renders pages whose static HTML suggests scripts
+# build or move them, and every page that matched a keyword. Debian's
+# chromium through Playwright (no browser download); without it the mode
+# falls back to never and the crawl says so. The browser makes no request of
+# its own: each one passes the safety checks (crawler/render/guard.py) and
+# goes through COBWEB_PROXY; JS redirects are handed to the crawler.
+COBWEB_RENDER_ENABLED = True
+COBWEB_RENDER_MODE = "never"
+COBWEB_RENDER_CHROMIUM = "/usr/bin/chromium"
+COBWEB_RENDER_TIMEOUT = 20.0  # seconds per page and view
+COBWEB_RENDER_SETTLE_MS = 5000  # virtual ms of timers run after load (a 2 s JS redirect fires)
+COBWEB_RENDER_CONCURRENCY = 4  # pages rendered at once, one browser
+COBWEB_RENDER_MEMORY_MB = 2048  # restart the browser above this resident size
+# Views of matched pages compared for cloaking (crawler/render/data/views.json);
+# the search-bot view is opt-in.
+COBWEB_RENDER_VIEWS = ["crawler", "desktop", "phone", "search"]
+COBWEB_RENDER_SEARCHBOT = False
+DOWNLOADER_MIDDLEWARES.update({
+    "crawler.render.middleware.RenderMiddleware": 530,  # process_response after retry, redirects, decompression
+})
+ITEM_PIPELINES.update({"crawler.render.pipeline.RenderedPipeline": 310})  # after ExtractionPipeline
+# --- end of rendering ---

@@ -238,7 +238,7 @@ def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str]) -> str:
             f'<td class="num">{i + 1}</td>'
             f'<td><span class="swatch" style="background:{colors[c["id"]]}"></span>'
             f'<a href="#campaign-{i + 1}">{_e(c.get("label") or c["id"], 80)}</a>'
-            f'<br><code class="muted">{_e(c["id"])}</code></td>'
+            f'<br><code class="muted">{_e(c["id"])}</code>{_cloaking_badge(c)}</td>'
             f'<td class="num">{float(c.get("score", 0)):.2f}</td>'
             f'<td class="num">{int(c.get("size", len(c.get("pages", []))))}</td>'
             f'<td class="num">{len(c.get("domains", []))}</td>'
@@ -292,7 +292,8 @@ def _campaign_section(
         f"<dt>pages</dt><dd>{int(c.get('size', total_pages))}</dd>"
         f"<dt>sites</dt><dd>{len(domains)}</dd>"
         f"<dt>first seen</dt><dd>{_when(c.get('first_seen', ''))}</dd>"
-        f"<dt>last seen</dt><dd>{_when(c.get('last_seen', ''))}</dd></dl>"
+        f"<dt>last seen</dt><dd>{_when(c.get('last_seen', ''))}</dd>"
+        + _cloaking_fact(c) + "</dl>"
         "<h3>Evidence</h3>"
         + (
             "<table><thead><tr><th>Kind</th><th>Artifact</th><th>Strength</th>"
@@ -314,6 +315,54 @@ def _campaign_section(
         + _more(total_pages, len(pages))
         + "</section>"
     )
+
+
+# --- cloaking findings (issue 12) ---------------------------------------------------
+def _cloaking_of(c: dict[str, Any]) -> tuple[int, str] | None:
+    """(pages, escaped views) of a campaign whose pages cloak, else None."""
+    cloaking = c.get("cloaking") if isinstance(c.get("cloaking"), dict) else None
+    if not cloaking:
+        return None
+    return len(cloaking.get("pages", [])), _e(", ".join(map(str, cloaking.get("views", []))))
+
+
+def _cloaking_badge(c: dict[str, Any]) -> str:
+    found = _cloaking_of(c)
+    return f'<br><span class="cloaking">cloaks: {found[0]} pages show other content to {found[1]}</span>' \
+        if found else ""
+
+
+def _cloaking_fact(c: dict[str, Any]) -> str:
+    found = _cloaking_of(c)
+    return f"<dt>cloaking</dt><dd>{found[0]} pages, to {found[1]}</dd>" if found else ""
+
+
+def _cloaking_section(campaigns: CampaignsDoc, numbers: dict[str, int]) -> str:
+    """Every page whose views differed: which views, what differed, its campaign."""
+    found = (campaigns.get("findings") or {}).get("cloaking") if isinstance(
+        campaigns.get("findings"), dict) else None
+    if not found:
+        return ""
+    rows = []
+    for f in found:
+        if not isinstance(f, dict):
+            continue
+        details = f.get("details") if isinstance(f.get("details"), dict) else {}
+        shown = "; ".join(
+            f"{_e(view)}: " + ", ".join(
+                [f"ends at {_e(d.get('final_url', ''), 200)}"] * ("final_url" in d.get("differs", []))
+                + [f"+{_e(x, 120)}" for x in d.get("added", [])]
+                + [f"&minus;{_e(x, 120)}" for x in d.get("removed", [])])
+            for view, d in details.items() if isinstance(d, dict))
+        cid = f.get("campaign")
+        where = (f'<a href="#campaign-{numbers[cid]}">{_e(cid)}</a>' if cid in numbers
+                 else '<span class="muted">none</span>')
+        rows.append(f'<tr><td class="url">{_e(f.get("page", ""), 300)}</td><td>{where}</td>'
+                    f'<td>{_e(", ".join(map(str, f.get("views", []))))}</td><td>{shown}</td></tr>')
+    return (f'<section id="cloaking"><h2>Cloaking: pages that show some visitors something else'
+            f' ({len(rows)})</h2><table><thead><tr><th>Page</th><th>Campaign</th><th>Views</th>'
+            f"<th>What differs (against what most views saw)</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></section>")
 
 
 def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Cobweb report") -> str:
@@ -412,6 +461,7 @@ def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Co
 <section id="ubiquitous"><h2>Not evidence: on too many sites ({len(ubiquitous)})</h2>
 {ubi_table}
 </section>
+{_cloaking_section(campaigns, numbers)}
 </main>
 {scripts}
 </body>

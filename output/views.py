@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 
 import networkx as nx
 
-from analysis.campaigns import page_campaigns
+from analysis.campaigns import page_campaigns, page_cloaking
 from analysis.sites import site_graph, site_node_id
 from crawler.domains import registered_domain
 from crawler.records import STRONG_KINDS, page_node_id
@@ -52,6 +52,7 @@ PAGE_NODE_ATTRS = [
     AttrSpec("pages", "integer"),
     AttrSpec("degree", "integer"),
     AttrSpec("strength", "string"),
+    AttrSpec("cloaking", "string"),  # the views a cloaking page showed something else (issue 12)
 ]
 #: Edge attributes of the ``pages`` view: where on the page the artifact was found.
 PAGE_EDGE_ATTRS = [
@@ -73,6 +74,7 @@ def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> Graph
     evidence weight, or 1.0.
     """
     page_campaign = page_campaigns(campaigns) if campaigns else {}
+    cloaking = page_cloaking(campaigns)
     palette = campaign_palette(c["id"] for c in campaign_list(campaigns))
     weights = evidence_weights(campaigns)
 
@@ -91,6 +93,7 @@ def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> Graph
                     "campaign": campaign,
                     "first_seen": page.fetched_at,
                     "degree": len(rows),
+                    "cloaking": ",".join(cloaking.get(page.url, [])),
                 },
                 color=palette.get(campaign, kind_color("page")),
                 size=node_size(len(rows)),
@@ -200,6 +203,7 @@ def campaigns_graph(campaigns: CampaignsDoc | None) -> nx.Graph:
             score=float(campaign.get("score", 0.0)),
             first_seen=str(campaign.get("first_seen") or ""),
             last_seen=str(campaign.get("last_seen") or ""),
+            cloaking=",".join((campaign.get("cloaking") or {}).get("views", [])),
         )
         for ev in campaign.get("evidence", []):
             kind, label = str(ev.get("kind", "")), str(ev.get("label", ""))

@@ -63,6 +63,8 @@ def small_web() -> tuple[VirtualWeb, set[str]]:
 
 
 def cobweb(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+    if args[0] == "crawl":  # static crawls here; rendering is tested in test_render_crawl.py
+        args = (*args, "--render", "never")
     full_env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     full_env.update(env or {})
     return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=full_env,

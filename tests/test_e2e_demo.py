@@ -45,7 +45,7 @@ def crawl(demo_web, tmp_path_factory) -> tuple[Path, list[tuple[str, str]]]:
     keywords = [a for k in demo_web.keywords for a in ("-k", k)]
     before = len(demo_web.web.requests)
     _cobweb("crawl", "--seeds", str(seeds), *keywords, "-o", str(run),
-            "--proxy", demo_web.proxy_url, "--depth", "3")
+            "--proxy", demo_web.proxy_url, "--depth", "3", "--render", "never")
     requests = list(demo_web.web.requests[before:])
     _cobweb("analyze", str(run))
     return run, requests

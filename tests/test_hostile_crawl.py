@@ -84,7 +84,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
     keywords = [arg for kw in hostile.keywords for arg in ("-k", kw)]
     cmd = [sys.executable, "-c", _RSS_WRAPPER, sys.executable, "-m", "crawler", "crawl", *hostile.seeds,
-           *keywords, "-o", str(run_dir), "--depth", str(DEPTH), "--proxy", proxy.url]
+           *keywords, "-o", str(run_dir), "--depth", str(DEPTH), "--proxy", proxy.url,
+           "--render", "never"]  # static; the browser's safety is tested in test_render_crawl.py
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env,
                               cwd=Path(__file__).parent.parent)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from crawler.render.summary import format_render_summary
+
 EXAMPLE = """example:
   cobweb crawl --seeds seeds.txt -k esim -k 续费 -o runs/esim --depth 3 --max-pages 5000
   cobweb crawl http://blog.example/post -k casino -o runs/casino --proxy http://127.0.0.1:8899
-  cobweb crawl --resume runs/esim"""
+  cobweb crawl --resume runs/esim
+  cobweb crawl --seeds seeds.txt -k esim -o runs/js --render always --searchbot-view"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--allow-private", action="store_true",
                    help="allow private, loopback and link-local targets (intranet work)")
     p.add_argument("--user-agent", help="User-Agent header to send")
+    add_render_arguments(p)
     p.set_defaults(func=run)
     return p
 
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume:
         if args.output and args.output != args.resume:
             raise SystemExit("cobweb crawl: --resume RUN_DIR and -o differ")
-        summary = run_crawl(args.resume, resume=True, proxy=args.proxy)
+        summary = run_crawl(args.resume, resume=True, proxy=args.proxy, render=args.render)
     else:
         if not args.output:
             raise SystemExit("cobweb crawl: -o RUN_DIR is required")
@@ -72,6 +76,20 @@ def run(args: argparse.Namespace) -> int:
         summary = run_crawl(args.output, keywords=args.keywords, urls=args.urls,
                             seeds_file=args.seeds, depth=args.depth, max_pages=args.max_pages,
                             proxy=args.proxy, allow_private=args.allow_private,
-                            user_agent=args.user_agent)
+                            user_agent=args.user_agent, render=args.render or "auto",
+                            searchbot_view=args.searchbot_view)
     print(format_summary(summary))
+    print(format_render_summary(summary["render"]))
     return 0 if summary["finish_reason"] in ("finished", "closespider_pagecount") else 1
+
+
+# --- rendering (issue 12) ---------------------------------------------------------
+def add_render_arguments(p: argparse.ArgumentParser) -> None:
+    """``--render`` and ``--searchbot-view`` (crawler/render/)."""
+    p.add_argument("--render", choices=("never", "auto", "always"),
+                   help="render pages in headless Chromium: auto renders pages whose HTML"
+                        " suggests scripts build or move them and every keyword page"
+                        " (default: auto; never, saying so, when Chromium is not installed)")
+    p.add_argument("--searchbot-view", action="store_true",
+                   help="also view keyword pages as a search bot (User-Agent) for cloaking")
+

@@ -70,6 +70,8 @@ def redirect(location: str, status: int = 301) -> Resource:
 
 #: A dynamic handler: (method, canonical url, hit count of that url) -> answer or None.
 Handler = Callable[[str, str, int], "Resource | None"]
+#: A handler that also reads the request's headers (cloaking by User-Agent or Referer).
+HeaderHandler = Callable[[str, str, int, dict[str, str]], "Resource | None"]
 
 
 def _key(url: str) -> str:
@@ -91,6 +93,7 @@ class VirtualWeb:
     def __init__(self) -> None:
         self._static: dict[str, Resource] = {}
         self._handlers: dict[str, Handler] = {}
+        self._header_handlers: dict[str, HeaderHandler] = {}
         self._lock = threading.Lock()
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str]] = []
@@ -103,15 +106,20 @@ class VirtualWeb:
         """Answer every URL of ``host`` not in the static table with ``handler``."""
         self._handlers[host.lower()] = handler
 
+    def add_header_handler(self, host: str, handler: HeaderHandler) -> None:
+        """Like :meth:`add_handler`, with the request's headers as a fourth argument."""
+        self._header_handlers[host.lower()] = handler
+
     def urls(self) -> list[str]:
         """Every static URL, sorted."""
         return sorted(self._static)
 
     def hosts(self) -> set[str]:
         """Every host with a static URL or a handler."""
-        return {urlsplit(u).hostname or "" for u in self._static} | set(self._handlers)
+        return ({urlsplit(u).hostname or "" for u in self._static} | set(self._handlers)
+                | set(self._header_handlers))
 
-    def resolve(self, method: str, url: str) -> Resource:
+    def resolve(self, method: str, url: str, headers: dict[str, str] | None = None) -> Resource:
         """The answer to ``method url``, counted in :attr:`hits`."""
         key = _key(url)
         with self._lock:
@@ -120,9 +128,12 @@ class VirtualWeb:
             count = self.hits[key]
         found = self._static.get(key)
         if found is None:
-            handler = self._handlers.get(urlsplit(key).hostname or "")
+            host = urlsplit(key).hostname or ""
+            handler = self._handlers.get(host)
             if handler is not None:
                 found = handler(method, key, count)
+            elif host in self._header_handlers:
+                found = self._header_handlers[host](method, key, count, dict(headers or {}))
         if found is None:
             return Resource(status=404, body=b"<html><body>not found</body></html>")
         return found
@@ -147,7 +158,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        resource = self.server.web.resolve(self.command, target)
+        resource = self.server.web.resolve(self.command, target, dict(self.headers))
         if resource.delay:
             time.sleep(resource.delay)
         streamed = callable(resource.body)

@@ -43,7 +43,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
 
-from crawler.addresses import InvalidIPAddress, host_category, ip_category, parse_ip
+from crawler.addresses import InvalidIPAddress, first_forbidden_address, host_category, parse_ip
 from crawler.middlewares.rejection import reject
 
 if TYPE_CHECKING:
@@ -150,12 +150,4 @@ class SafeTargetMiddleware:
             raise CannotResolveHostError(f"{host}: {exc}") from exc
         if not addresses:
             raise CannotResolveHostError(f"{host}: no address")
-        for address in addresses:
-            try:
-                ip = parse_ip(address)
-            except InvalidIPAddress:
-                ip = None
-            category = ip_category(ip) if ip is not None else "unparsable address"
-            if category is not None:
-                return f"{address} ({category})"
-        return None
+        return first_forbidden_address(list(addresses))

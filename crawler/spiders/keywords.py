@@ -86,6 +86,8 @@ _PARSED_KEPT = 64
 #: HTTP statuses of a redirect: a short link's answer.
 _REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 _TIMEOUTS = (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)
+#: ``request.meta`` key: the pages a JS redirect (found by crawler.render) came from.
+JS_REDIRECTED_FROM = "cobweb_js_redirected_from"
 
 
 def _failure_reason(failure: Failure) -> tuple[DropReason | None, str]:
@@ -164,10 +166,17 @@ class KeywordsSpider(scrapy.Spider):
                     seen.add(link)
                     yield scrapy.Request(link, callback=self.parse, errback=self.failed,
                                          meta={"depth": depth + 1, "referer": response.url})
+        # JS redirects a browser was sent on (crawler.render): followed like HTTP redirects
+        rendering = response.meta.get("cobweb_render")
+        for target in (rendering or {}).get("navigations", ()):
+            yield scrapy.Request(target, callback=self.parse, errback=self.failed, meta={
+                "depth": depth, "referer": response.url, JS_REDIRECTED_FROM: [
+                    *response.meta.get(JS_REDIRECTED_FROM, ()),
+                    *response.meta.get("redirect_urls", ()), response.url]})
         if not matched:
             yield FetchOutcome(response.url)
             return
-        redirects = list(response.meta.get("redirect_urls", ()))
+        redirects = [*response.meta.get(JS_REDIRECTED_FROM, ()), *response.meta.get("redirect_urls", ())]
         url = canonical_url(response.url)
         self._parsed[url] = page
         while len(self._parsed) > _PARSED_KEPT:
@@ -184,6 +193,7 @@ class KeywordsSpider(scrapy.Spider):
             out_links=list(page.links),
             images=list(page.images),
             html=html,
+            rendering=rendering,
         )
 
     def resolved(self, response: Response, **kwargs: Any) -> Iterator[Any]:
