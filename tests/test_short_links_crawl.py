@@ -38,7 +38,7 @@ def crawled(tmp_path_factory):
     run = tmp_path_factory.mktemp("short") / "run"
     with VirtualWebProxy(web) as proxy:
         finish(cobweb("crawl", "http://hub.example.net/", "-k", "esim", "-o", str(run),
-                      "--depth", "2", "--proxy", proxy.url))
+                      "--depth", "2", "--proxy", proxy.url, "--render", "never"))
     return web, run
 
 
