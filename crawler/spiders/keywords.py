@@ -35,7 +35,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
-from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
+from crawler.extraction import ParsedPage, decode_html, keyword_matches, parse_page
 from crawler.linkpolicy import NOFOLLOW_DOMAINS, LinkRules
 from crawler.middlewares.limits import is_html_content_type
 from crawler.records import DropReason, PageRecord
@@ -138,7 +138,8 @@ class KeywordsSpider(scrapy.Spider):
             return
         html = decode_html(response.body, ctype or None)
         page = parse_page(html, response.url)
-        matched = match_keywords(f"{page.title}\n{page.text}", self.keywords)
+        found = keyword_matches(f"{page.title}\n{page.text}", self.keywords)
+        matched = [kw for kw, _ in found]
         depth = int(response.meta.get("depth", 0))
         if depth < self.max_depth and (matched or self.follow_nonmatching):
             seen: set[str] = set()
@@ -163,6 +164,7 @@ class KeywordsSpider(scrapy.Spider):
             fetched_at=_utc_now(),
             title=page.title,
             keywords=matched,
+            keyword_forms=dict(found),
             text=page.text,
             out_links=list(page.links),
             images=list(page.images),
