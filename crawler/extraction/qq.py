@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .datafile import data_words, marker_words
+from .datafile import marker_words
 from .found import LINK, MARKED, Found, anchored, lowered
 
 __all__ = ["qq_numbers", "qq_links"]
@@ -45,7 +45,7 @@ _ITEM_RE = re.compile(
 #: Between two numbers of one list.
 _GAP_RE = re.compile(r"[^\S\n]*(?:[,，、/|;；]|或|or)?[^\S\n]*")
 #: Words after a marker that name a product or a group (``data/qq_not_contacts.txt``).
-_NOT_CONTACTS = data_words("qq_not_contacts.txt")
+_NOT_CONTACTS = marker_words("qq_not_contacts.txt")
 #: The most numbers read after one marker.
 MAX_NUMBERS = 12
 

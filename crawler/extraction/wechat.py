@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .datafile import data_words, marker_words
+from .datafile import marker_words
 from .found import MARKED, Found, anchored, lowered
 
 __all__ = ["wechat_ids", "WECHAT_MARKER"]
@@ -47,7 +47,7 @@ _ID_RE = re.compile(
 )  # matched against lower-case text: IGNORECASE makes CJK classes slow
 _SEPARATORS = re.compile(r"[\s-]")
 #: Labels after a marker that say no personal ID follows (``data/wechat_not_ids.txt``).
-_NOT_IDS = data_words("wechat_not_ids.txt")
+_NOT_IDS = marker_words("wechat_not_ids.txt")
 
 
 _ANCHORS = ("信",) + tuple(sorted(w for w in _MARKERS if w.isascii() and "信" not in w)) + tuple(
