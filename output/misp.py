@@ -9,11 +9,11 @@ Per campaign:
   with strength, pages, sites and weight; it references each of the objects
   below (``describes``);
 - one object per evidence artifact, from the templates PyMISP bundles:
-  ``telegram-account`` (Telegram handles and invites), ``phone-number``
+  ``telegram-account`` (Telegram handles), ``phone-number``
   (WhatsApp and phone handles), ``user-account`` (e-mail, WeChat, QQ, LINE and
   other handles, ``account-type`` the platform), ``coin-address`` (wallets,
   ``symbol`` BTC, ETH or TRX), ``tracking-id`` (analytics and ad IDs),
-  ``url`` (images, redirects, short and referral links) and ``domain-ip``
+  ``url`` (images, redirects, short, referral and invite links) and ``domain-ip``
   (out-link domains and image hosts); each attribute's comment says how
   strongly it ties the campaign (strength, pages, sites, weight); strong
   evidence is flagged ``to_ids``;
@@ -49,14 +49,15 @@ from pymisp import MISPAttribute, MISPEvent, MISPObject
 from crawler.atomic import atomic_output
 from crawler.records import STRONG_KINDS
 from output.campaigns import CampaignsDoc, campaign_list
-from output.stix import NAMESPACE
+from output.stix import NAMESPACE, invite_url
 from output.text import one_line, xml_text
 
 __all__ = ["write_misp", "misp_event_head", "artifact_object", "campaign_tag"]
 
 _SYMBOLS = {"btc": "BTC", "eth": "ETH", "tron": "TRX"}
 _URL_KINDS = frozenset({"image", "redirect", "link"})
-_URL_ROLES = {"image": "image", "redirect": "redirect target", "link": "short or referral link"}
+_URL_ROLES = {"image": "image", "redirect": "redirect target", "link": "short or referral link",
+              "invite": "invite link to a group or channel"}
 _TRACKERS = {"ga": "Google Analytics", "ga4": "Google Analytics 4", "gtm": "Google Tag Manager",
              "gads": "Google Ads", "adsense": "Google AdSense", "baidu": "Baidu Tongji",
              "yandex": "Yandex Metrica", "fbpixel": "Facebook Pixel"}
@@ -100,20 +101,17 @@ def artifact_object(kind: str, label: str, cid: str, comment: str) -> MISPObject
         _add(obj, "domain", label, comment=comment, tag=tag)
         _add(obj, "text", "image host" if kind == "image_host" else "out-link domain")
         return obj
-    if kind in _URL_KINDS:
+    if kind in _URL_KINDS or kind == "invite":
         obj = _object("url", key)
-        _add(obj, "url", label, comment=comment, to_ids=to_ids, tag=tag)
+        url = invite_url(label) if kind == "invite" else label
+        _add(obj, "url", url, comment=comment, to_ids=to_ids, tag=tag)
         _add(obj, "text", _URL_ROLES[kind])
         return obj
     if not value:
         return None
-    if kind == "invite" or (kind == "handle" and platform == "telegram"):
+    if kind == "handle" and platform == "telegram":
         obj = _object("telegram-account", key)
-        if kind == "invite":
-            _add(obj, "username", value, comment=f"invite link https://t.me/{value}; {comment}",
-                 to_ids=to_ids, tag=tag)
-        else:
-            _add(obj, "username", value, comment=comment, to_ids=to_ids, tag=tag)
+        _add(obj, "username", value, comment=comment, to_ids=to_ids, tag=tag)
         return obj
     if kind == "wallet":
         obj = _object("coin-address", key)

@@ -48,6 +48,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import stix2
 from stix2.properties import StringProperty
@@ -65,6 +66,8 @@ __all__ = [
     "observables",
     "stix_pattern",
     "sdo_id",
+    "invite_url",
+    "uri",
 ]
 
 logger = logging.getLogger(__name__)
@@ -154,13 +157,28 @@ class TrackingId:
     """An analytics or advertising ID (``tracking_id`` artifacts)."""
 
 
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 _PHONE_PLATFORMS = frozenset({"whatsapp", "phone"})
 _URL_KINDS = frozenset({"image", "redirect", "link"})
 
 
-def _invite_url(label: str) -> str:
+def invite_url(label: str) -> str:
+    """The link of an ``invite`` artifact.
+
+    >>> invite_url("telegram:+AbCdEfGhIjK")
+    'https://t.me/+AbCdEfGhIjK'
+    """
     platform, _, code = label.partition(":")
     return f"https://t.me/{code}" if platform == "telegram" else code
+
+
+def uri(url: str) -> str:
+    """``url`` as a URI: characters a URI cannot hold (spaces, backslashes, non-ASCII) %-encoded.
+
+    >>> uri("http://a.example/续费 x?q='1'")
+    "http://a.example/%E7%BB%AD%E8%B4%B9%20x?q='1'"
+    """
+    return quote(url, safe=_URI_SAFE)
 
 
 def observables(kind: str, label: str) -> list[Any]:
@@ -176,9 +194,9 @@ def observables(kind: str, label: str) -> list[Any]:
     if kind in ("domain", "image_host"):
         return [stix2.DomainName(value=label)]
     if kind in _URL_KINDS:
-        return [stix2.URL(value=label)]
+        return [stix2.URL(value=uri(label))]
     if kind == "invite":
-        return [stix2.URL(value=_invite_url(label))]
+        return [stix2.URL(value=uri(invite_url(label)))]
     platform, _, value = label.partition(":")
     if not value:
         return []
