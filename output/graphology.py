@@ -27,6 +27,8 @@ run streams through with flat memory, atomically (:mod:`crawler.atomic`).
 >>> doc = json.loads(buf.getvalue())
 >>> doc["options"], doc["nodes"][0]["attributes"]["color"], doc["nodes"][0]["attributes"]["label"]
 ({'type': 'directed', 'multi': False, 'allowSelfLoops': True}, 'rgba(1,2,3,0.5)', 'A')
+>>> doc["nodes"][1]["attributes"]["color"]
+'rgba(1,2,3,1.0)'
 >>> doc["edges"]
 [{'key': '0', 'source': 'a', 'target': 'b', 'attributes': {'weight': 2.0, 'source': 'href'}}]
 """
@@ -72,7 +74,7 @@ def _value(value: object) -> object:
 
 def _rgba(color: tuple[int, int, int, float]) -> str:
     r, g, b, a = color
-    return f"rgba({int(r)},{int(g)},{int(b)},{min(max(float(a), 0.0), 1.0):g})"
+    return f"rgba({int(r)},{int(g)},{int(b)},{min(max(float(a), 0.0), 1.0)})"  # as in the GEXF
 
 
 def _node(n: Node) -> str:
