@@ -52,7 +52,16 @@ from output.campaigns import CampaignsDoc, campaign_list
 from output.stix import NAMESPACE, invite_url
 from output.text import one_line, xml_text
 
-__all__ = ["write_misp", "misp_event_head", "artifact_object", "campaign_tag"]
+__all__ = [
+    "write_misp",
+    "misp_event_head",
+    "artifact_object",
+    "campaign_tag",
+    "site_object",
+    "site_objects",
+    "page_attribute",
+    "page_attributes",
+]
 
 _SYMBOLS = {"btc": "BTC", "eth": "ETH", "tron": "TRX"}
 _URL_KINDS = frozenset({"image", "redirect", "link"})
@@ -160,38 +169,78 @@ def _summary(campaign: dict[str, Any]) -> str:
     return xml_text("\n".join(lines))
 
 
-def _campaign_objects(campaign: dict[str, Any]) -> Iterator[MISPObject]:
+def site_object(cid: str, domain: str) -> MISPObject:
+    """The ``domain-ip`` object of one site of campaign ``cid``."""
+    obj = _object("domain-ip", f"{cid}:site:{domain}")
+    _add(obj, "domain", domain, comment=f"a site of campaign {cid}", tag=campaign_tag(cid))
+    return obj
+
+
+def page_attribute(cid: str, url: str) -> MISPAttribute:
+    """The ``url`` attribute of one page of campaign ``cid``."""
+    attr = MISPAttribute()
+    attr.from_dict(type="url", value=url, category="Network activity", to_ids=False,
+                   comment=f"a page of campaign {cid}", uuid=_uuid("page", cid, url))
+    attr.add_tag(campaign_tag(cid))
+    return attr
+
+
+def _dict(item: MISPObject | MISPAttribute) -> dict[str, Any]:
+    return json.loads(item.to_json())
+
+
+# A campaign may have thousands of pages and sites, and PyMISP takes about a millisecond to build
+# one object or attribute: the first of each is built by PyMISP, the others are copies of it with
+# their own value and UUIDs (the tests check that they equal what PyMISP builds).
+
+def site_objects(cid: str, domains: list[str]) -> list[dict[str, Any]]:
+    """:func:`site_object` of each domain, as dicts."""
+    if not domains:
+        return []
+    template = _dict(site_object(cid, domains[0]))
+    out = [template]
+    for domain in domains[1:]:
+        obj_uuid = _uuid("object", f"{cid}:site:{domain}")
+        attr = {**template["Attribute"][0], "uuid": _uuid(obj_uuid, "domain", domain), "value": domain}
+        out.append({**template, "uuid": obj_uuid, "Attribute": [attr]})
+    return out
+
+
+def page_attributes(cid: str, urls: list[str]) -> Iterator[dict[str, Any]]:
+    """:func:`page_attribute` of each page, as dicts."""
+    if not urls:
+        return
+    template = _dict(page_attribute(cid, urls[0]))
+    yield template
+    for url in urls[1:]:
+        yield {**template, "uuid": _uuid("page", cid, url), "value": url}
+
+
+def _campaign_objects(campaign: dict[str, Any]) -> Iterator[dict[str, Any]]:
     cid = xml_text(campaign["id"])
-    tag = campaign_tag(cid)
     members: list[MISPObject] = []
     for ev in campaign.get("evidence", []):
         obj = artifact_object(xml_text(ev.get("kind", "")), xml_text(ev.get("label", "")), cid,
                               _evidence_comment(ev))
         if obj is not None:
             members.append(obj)
-    for domain in campaign.get("domains", []):
-        obj = _object("domain-ip", f"{cid}:site:{domain}")
-        _add(obj, "domain", xml_text(domain), comment=f"a site of campaign {cid}", tag=tag)
-        members.append(obj)
+    sites = site_objects(cid, [xml_text(d) for d in campaign.get("domains", [])])
     summary = _object("annotation", f"{cid}:summary")
-    _add(summary, "text", _summary(campaign), tag=tag)
+    _add(summary, "text", _summary(campaign), tag=campaign_tag(cid))
     _add(summary, "type", "Executive Summary")
     _add(summary, "format", "text")
-    for obj in members:
-        summary.add_reference(obj.uuid, "describes", uuid=_uuid("ref", summary.uuid, obj.uuid))
-    yield summary
-    yield from members
-
-
-def _page_attributes(campaign: dict[str, Any]) -> Iterator[MISPAttribute]:
-    cid = xml_text(campaign["id"])
-    for url in campaign.get("pages", []):
-        attr = MISPAttribute()
-        attr.from_dict(type="url", value=xml_text(url), category="Network activity",
-                       to_ids=False, comment=f"a page of campaign {cid}",
-                       uuid=_uuid("page", cid, xml_text(url)))
-        attr.add_tag(campaign_tag(cid))
-        yield attr
+    for ref in [m.uuid for m in members] + [o["uuid"] for o in sites[:1]]:
+        summary.add_reference(ref, "describes", uuid=_uuid("ref", summary.uuid, ref))
+    doc = _dict(summary)
+    if len(sites) > 1:
+        template = doc["ObjectReference"][-1]
+        doc["ObjectReference"] += [
+            {**template, "uuid": _uuid("ref", summary.uuid, o["uuid"]), "referenced_uuid": o["uuid"]}
+            for o in sites[1:]
+        ]
+    yield doc
+    yield from (_dict(m) for m in members)
+    yield from sites
 
 
 def misp_event_head(campaigns: CampaignsDoc | None) -> MISPEvent:
@@ -215,10 +264,6 @@ def misp_event_head(campaigns: CampaignsDoc | None) -> MISPEvent:
     return event
 
 
-def _json(item: MISPObject | MISPAttribute) -> str:
-    return item.to_json()
-
-
 def write_misp(campaigns: CampaignsDoc | None, path: str | Path) -> Path:
     """Write the campaigns as one MISP event (``{"Event": {...}}``) to ``path``; return it."""
     path = Path(path)
@@ -228,13 +273,14 @@ def write_misp(campaigns: CampaignsDoc | None, path: str | Path) -> Path:
         first = True
         for campaign in campaign_list(campaigns):
             for obj in _campaign_objects(campaign):
-                out.write(("" if first else ",\n") + _json(obj))
+                out.write(("" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
                 first = False
         out.write('\n], "Attribute": [\n')
         first = True
         for campaign in campaign_list(campaigns):
-            for attr in _page_attributes(campaign):
-                out.write(("" if first else ",\n") + _json(attr))
+            urls = [xml_text(u) for u in campaign.get("pages", [])]
+            for attr in page_attributes(xml_text(campaign["id"]), urls):
+                out.write(("" if first else ",\n") + json.dumps(attr, ensure_ascii=False))
                 first = False
         out.write("\n]}}\n")
     return path

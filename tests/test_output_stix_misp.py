@@ -233,3 +233,39 @@ def test_misp_uuids_are_deterministic(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
     event = _load_event(a)
     assert len({o.uuid for o in event.objects}) == len(event.objects)
+
+
+@pytest.mark.parametrize("value", ["http://a.example.com/1", "http://b.example.org/x?q='1'&r=\"2\"",
+                                   "http://xn--fiq228c.example/%E7%BB%AD", "https://t.me/+AbC_d-e",
+                                   "http://a.example/\u7eed\u8d39\t\\x"])
+def test_fast_observables_equal_stix2s(value: str) -> None:
+    from output.stix import value_observable
+
+    assert value_observable("url", value) == json.loads(stix2.URL(value=value).serialize())
+    assert value_observable("domain-name", value) == json.loads(
+        stix2.DomainName(value=value).serialize())
+
+
+def test_misp_copies_of_sites_and_pages_equal_what_pymisp_builds() -> None:
+    from output.misp import page_attribute, page_attributes, site_object, site_objects
+
+    domains = ["a.example.com", "b.example.org", "续费.example"]
+    urls = ["http://a.example.com/1", "http://b.example.org/x?q='1'", "http://续费.example/"]
+    assert site_objects("c-1", domains) == [json.loads(site_object("c-1", d).to_json())
+                                            for d in domains]
+    assert list(page_attributes("c-1", urls)) == [json.loads(page_attribute("c-1", u).to_json())
+                                                  for u in urls]
+
+
+def test_stix_page_relationships_equal_what_stix2_builds(tmp_path: Path) -> None:
+    from output.stix import IDENTITY, sdo_id
+
+    objects = _objects(write_stix(all_kinds_doc(), tmp_path / "all.json"))
+    infra = next(o for o in objects if o["type"] == "infrastructure")
+    page = next(o for o in objects if o["type"] == "url" and o["value"] == "http://a.example.com/1")
+    rel = next(o for o in objects if o["type"] == "relationship" and o["target_ref"] == page["id"])
+    expected = stix2.Relationship(
+        id=sdo_id("relationship", "consists-of", infra["id"], page["id"]),
+        relationship_type="consists-of", source_ref=infra["id"], target_ref=page["id"],
+        created_by_ref=IDENTITY.id, created="2026-11-01T00:00:00Z", modified="2026-11-01T00:00:00Z")
+    assert rel == json.loads(expected.serialize())
