@@ -248,7 +248,7 @@ def misp_event_head(campaigns: CampaignsDoc | None) -> MISPEvent:
     found = campaign_list(campaigns)
     generated = str((campaigns or {}).get("generated_at") or "")
     event = MISPEvent()
-    event.uuid = _uuid("event", *(str(c["id"]) for c in found))
+    event.uuid = _uuid("event", *(xml_text(c["id"]) for c in found))
     event.info = f"Cobweb: {len(found)} campaign(s) of coordinated spam and scam pages"
     try:
         event.date = dt.date.fromisoformat(generated[:10])

@@ -281,7 +281,7 @@ def _relationship(rel: str, source: str, target: str, created: str) -> stix2.Rel
 
 
 def _campaign_objects(campaign: dict[str, Any], generated: str) -> Iterator[Any]:
-    cid = str(campaign["id"])
+    cid = xml_text(campaign["id"])
     first = _stix_time(campaign.get("first_seen"), generated)
     last = max(_stix_time(campaign.get("last_seen"), first), first)
     created = min(first, generated)
@@ -407,7 +407,7 @@ def _serialize(obj: Any) -> str:
 def write_stix(campaigns: CampaignsDoc | None, path: str | Path) -> Path:
     """Write the campaigns as one STIX 2.1 bundle (JSON) to ``path``, atomically; return it."""
     path = Path(path)
-    ids = ",".join(str(c["id"]) for c in campaign_list(campaigns))
+    ids = ",".join(xml_text(c["id"]) for c in campaign_list(campaigns))
     head = {"type": "bundle", "id": sdo_id("bundle", ids)}
     with atomic_output(path, "w", encoding="utf-8", newline="\n") as out:
         out.write(json.dumps(head)[:-1] + ', "objects": [\n')

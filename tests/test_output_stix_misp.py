@@ -269,3 +269,12 @@ def test_stix_page_relationships_equal_what_stix2_builds(tmp_path: Path) -> None
         relationship_type="consists-of", source_ref=infra["id"], target_ref=page["id"],
         created_by_ref=IDENTITY.id, created="2026-11-01T00:00:00Z", modified="2026-11-01T00:00:00Z")
     assert rel == json.loads(expected.serialize())
+
+
+def test_hostile_campaign_ids_and_labels_still_export(tmp_path: Path) -> None:
+    doc = all_kinds_doc()
+    doc["campaigns"][0]["id"] = "c-00aa\ud800\x0011bb"
+    doc["campaigns"][0]["label"] = "\x1b[31m<b>\ud800"
+    assert_valid_stix(write_stix(doc, tmp_path / "bundle.json"))
+    event = _load_event(write_misp(doc, tmp_path / "event.json"))
+    assert 'cobweb:campaign="c-00aa11bb"' in {t.name for t in event.tags}
