@@ -297,20 +297,6 @@ class PageStore:
             rows,
         )
 
-    def _add_keyword_forms(self, cur: sqlite3.Cursor, page_id: int, forms: dict[str, str]) -> None:
-        if forms:
-            cur.executemany(
-                "INSERT OR IGNORE INTO page_keyword_forms (page_id, keyword, form) VALUES (?,?,?)",
-                [(page_id, _valid_text(k), _valid_text(v)) for k, v in forms.items()],
-            )
-
-    def keyword_forms(self, page_id: int) -> dict[str, str]:
-        """How page ``page_id`` wrote each keyword it matched: ``{keyword: form}``."""
-        return dict(self.conn.execute(
-            "SELECT keyword, form FROM page_keyword_forms WHERE page_id = ? ORDER BY keyword",
-            (page_id,),
-        ))
-
     def add_drop(self, drop: DropRecord) -> None:
         """Record a dropped request or response (autocommitted)."""
         self.conn.execute(
@@ -329,6 +315,22 @@ class PageStore:
     def get_meta(self, key: str, default: object = None) -> object:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return default if row is None else json.loads(row[0])
+
+    # -- the form each keyword was matched in -----------------------------------
+
+    def _add_keyword_forms(self, cur: sqlite3.Cursor, page_id: int, forms: dict[str, str]) -> None:
+        if forms:
+            cur.executemany(
+                "INSERT OR IGNORE INTO page_keyword_forms (page_id, keyword, form) VALUES (?,?,?)",
+                [(page_id, _valid_text(k), _valid_text(v)) for k, v in forms.items()],
+            )
+
+    def keyword_forms(self, page_id: int) -> dict[str, str]:
+        """How page ``page_id`` wrote each keyword it matched: ``{keyword: form}``."""
+        return dict(self.conn.execute(
+            "SELECT keyword, form FROM page_keyword_forms WHERE page_id = ? ORDER BY keyword",
+            (page_id,),
+        ))
 
     # -- reading -------------------------------------------------------------
 
