@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.extraction import keyword_matches, match_keywords
 from crawler.extraction.datafile import marker_lines, marker_words
@@ -86,3 +88,16 @@ def test_store_keeps_the_form_matched() -> None:
     [page] = store.iter_pages()
     assert page.keywords == ["续费"]
     store.close()
+
+
+ALPHABET = "续續费費发發髮干乾幹头頭电電报報飞飛机機苧薴ＬＥＢlebB卡 ,\u200b"
+
+
+@given(text=st.text(alphabet=ALPHABET, max_size=30), keyword=st.text(alphabet=ALPHABET, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_pattern_search_finds_what_folding_both_sides_finds(text: str, keyword: str) -> None:
+    needle = fold_script(keyword)
+    found = keyword_matches(text, [keyword])
+    assert bool(found) == bool(needle and needle in fold_script(text))
+    if found:
+        assert fold_script(found[0][1]) == needle  # the form read back is the keyword, folded

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from .text import fold
 
-__all__ = ["fold_script", "to_simplified", "both_scripts", "script_forms"]
+__all__ = ["fold_script", "to_simplified", "keyword_pattern", "both_scripts", "script_forms"]
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,40 @@ def to_simplified(text: str) -> str:
 def fold_script(text: str) -> str:
     """NFKC, no invisible characters, casefolded and in Simplified script: how keywords compare."""
     return to_simplified(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _script_classes() -> dict[str, str]:
+    """For each Simplified character that has Traditional forms: the regex class of all of them."""
+    table, _ = _t2s_table()
+    forms: dict[str, set[str]] = {}
+    for cp, simple in table.items():
+        forms.setdefault(simple, set()).add(chr(cp))
+    for simple, chars in forms.items():
+        if ord(simple) not in table:  # itself, unless it folds to another character
+            chars.add(simple)
+    return {simple: "[" + re.escape("".join(sorted(chars))) + "]" for simple, chars in forms.items()}
+
+
+@lru_cache(maxsize=4096)
+def keyword_pattern(keyword: str) -> re.Pattern[str] | None:
+    """A pattern that finds ``keyword`` in casefolded, NFKC text in either script.
+
+    Searching a page for ``[續续][費费]`` costs less than converting the page
+    (:meth:`str.translate` visits every character), and finds exactly the
+    places where :func:`fold_script` of the page holds :func:`fold_script`
+    of the keyword. ``None`` for a keyword that folds to nothing.
+
+    >>> keyword_pattern("续费").pattern
+    '[續续][費费]'
+    >>> keyword_pattern("ＬＥＢ卡").search("买leb卡").group()
+    'leb卡'
+    """
+    needle = fold_script(keyword)
+    if not needle:
+        return None
+    classes = _script_classes()
+    return re.compile("".join(classes.get(ch) or re.escape(ch) for ch in needle))
 
 
 def script_forms(word: str) -> frozenset[str]:

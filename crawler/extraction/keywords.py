@@ -1,7 +1,9 @@
 """Keyword matching as a reader sees it: NFKC, no invisible characters, any case, either script.
 
 Text and keywords are compared folded (:func:`crawler.extraction.folding.fold_script`),
-so ``续费`` finds ``續費`` and ``ＬＥＢ卡`` finds ``LEB卡``, and the reverse.
+so ``续费`` finds ``續費`` and ``ＬＥＢ卡`` finds ``LEB卡``, and the reverse. The page is
+NFKC-normalized and casefolded; its script is not converted: each keyword becomes a
+pattern of its characters in either script (:func:`~crawler.extraction.folding.keyword_pattern`).
 :func:`keyword_matches` also says how the page wrote each keyword it found:
 the page's own spelling after NFKC (script and case kept).
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .folding import fold_script, to_simplified
+from .folding import keyword_pattern
 from .text import normalize
 
 __all__ = ["match_keywords", "keyword_matches"]
@@ -38,15 +40,14 @@ def keyword_matches(text: str, keywords: Sequence[str]) -> list[tuple[str, str]]
         return []
     written = normalize(text)
     lowered = written.casefold()
-    haystack = to_simplified(lowered)  # one character for one: positions hold
     aligned = len(lowered) == len(written)
     found = []
     for kw in keywords:
-        needle = fold_script(kw)
-        at = haystack.find(needle) if needle else -1
-        if at < 0:
+        pattern = keyword_pattern(kw)
+        m = pattern.search(lowered) if pattern is not None else None
+        if m is None:
             continue
-        end = at + len(needle)
+        at, end = m.span()
         found.append((kw, written[at:end] if aligned else _written_span(written, at, end)))
     return found
 
