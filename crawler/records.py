@@ -133,6 +133,9 @@ class PageRecord:
     fetched_at: str = ""
     title: str = ""
     keywords: list[str] = field(default_factory=list)
+    #: How the page wrote each keyword it matched (``{"续费": "續費"}``), see
+    #: :func:`crawler.extraction.keyword_matches`.
+    keyword_forms: dict[str, str] = field(default_factory=dict)
     text: str = ""
     out_links: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)

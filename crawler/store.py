@@ -86,6 +86,13 @@ CREATE TABLE IF NOT EXISTS drops (
     detail TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL DEFAULT ''
 );
+-- how each page wrote the keywords it matched (续费 found as 續費)
+CREATE TABLE IF NOT EXISTS page_keyword_forms (
+    page_id INTEGER NOT NULL,
+    keyword TEXT NOT NULL,
+    form TEXT NOT NULL,
+    PRIMARY KEY (page_id, keyword)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -234,6 +241,7 @@ class PageStore:
                 page_id = self._upsert_page(cur, rec)
                 ids.append(page_id)
                 self._add_artifacts(cur, page_id, rec.artifacts)
+                self._add_keyword_forms(cur, page_id, rec.keyword_forms)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -384,6 +392,22 @@ class PageStore:
     def get_meta(self, key: str, default: object = None) -> object:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return default if row is None else json.loads(row[0])
+
+    # -- the form each keyword was matched in -----------------------------------
+
+    def _add_keyword_forms(self, cur: sqlite3.Cursor, page_id: int, forms: dict[str, str]) -> None:
+        if forms:
+            cur.executemany(
+                "INSERT OR IGNORE INTO page_keyword_forms (page_id, keyword, form) VALUES (?,?,?)",
+                [(page_id, _valid_text(k), _valid_text(v)) for k, v in forms.items()],
+            )
+
+    def keyword_forms(self, page_id: int) -> dict[str, str]:
+        """How page ``page_id`` wrote each keyword it matched: ``{keyword: form}``."""
+        return dict(self.conn.execute(
+            "SELECT keyword, form FROM page_keyword_forms WHERE page_id = ? ORDER BY keyword",
+            (page_id,),
+        ))
 
     # -- reading -------------------------------------------------------------
 

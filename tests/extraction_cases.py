@@ -386,4 +386,16 @@ CASES: list[Case] = [
     N("neg-jsonld-at", '<script type="application/ld+json">{"@context":"https://schema.org","@type":"Article"}</script>',
       no_kinds=NO_HANDLES),
     N("neg-tg-in-email-domain", "contact@t.me.leb-card.com", "handle:telegram:leb"),
+    # --- markers in Traditional script (folded at load time, crawler/extraction/folding.py) --
+    P("trad-wx-wei", "維信：leb_card88", "handle:wechat:leb_card88"),
+    P("trad-wx-haoma", "微信號碼 leb_card88", "handle:wechat:leb_card88"),
+    P("trad-qq-hao", "QQ號 10001234", "handle:qq:10001234"),
+    P("trad-qq-penguin", "企鵝號：10001234", "handle:qq:10001234"),
+    P("trad-tg-hao", "TG號：esim1088", "handle:telegram:esim1088"),
+    N("neg-trad-qq-music", "QQ音樂：12345678", no_kinds=NO_HANDLES),
+    N("neg-trad-qq-wallet", "QQ錢包：12345678", no_kinds=NO_HANDLES),
+    N("neg-trad-wx-official", "微信公眾號：leb_card88", no_kinds=NO_HANDLES),
+    N("neg-trad-wx-scan", "微信掃一掃 leb_card88", no_kinds=NO_HANDLES),
+    N("neg-trad-plane-prose", "飛機延誤 2 小時，航班號 CA1234", no_kinds=NO_HANDLES),
+    N("neg-trad-account-no-platform", "帳號：leb_card88", no_kinds=NO_HANDLES),
 ]

@@ -219,10 +219,33 @@ def test_cobweb_demo_runs_the_whole_pipeline(tmp_path):
     assert f"telegram:{contacts.TG_HANDLE}" in text
     for name in ("campaigns.json", "graph-pages.gexf", "graph-sites.gexf", "graph-campaigns.gexf",
                  "graph-pages.graphml", "graph-pages.json", "report.html", "csv/nodes.csv",
-                 "csv/edges.csv"):
+                 "csv/edges.csv", "graph-pages.graphology.json", "campaigns.stix.json",
+                 "campaigns.misp.json"):
         assert (out / name).stat().st_size > 0, name
         assert str(out / name.split("/")[0]) in text
     doc = json.loads((out / "campaigns.json").read_text(encoding="utf-8"))
     assert doc["totals"]["campaigns"] == 4
     with PageStore(store_path(out)) as store:
         assert store.page_count() == doc["totals"]["pages"]
+
+
+def test_stix_and_misp_exports_of_the_demo_run(demo_web, run_dir, doc, tmp_path):
+    from pymisp import MISPEvent
+
+    from test_output_stix_misp import assert_valid_stix
+
+    stix, misp = tmp_path / "bundle.json", tmp_path / "event.json"
+    _cobweb("export", str(run_dir), "--format", "stix", "-o", str(stix))
+    _cobweb("export", str(run_dir), "--format", "misp", "-o", str(misp))
+    assert_valid_stix(stix)
+    objects = json.loads(stix.read_text(encoding="utf-8"))["objects"]
+    assert sum(o["type"] == "campaign" for o in objects) == len(doc["campaigns"])
+    tg = _found_for(doc, demo_web.truth, "esim-telegram")
+    logins = [e["label"].split(":", 1)[1] for e in tg["evidence"]
+              if e["kind"] == "handle" and e["label"].startswith("telegram:")]
+    patterns = [o["pattern"] for o in objects if o["type"] == "indicator"]
+    assert logins and all(any(f"account_login = '{x}'" in p for p in patterns) for x in logins)
+    event = MISPEvent()
+    event.load_file(str(misp))
+    assert sum(o.name == "annotation" for o in event.objects) == len(doc["campaigns"])
+    assert len(event.attributes) == sum(len(c["pages"]) for c in doc["campaigns"])

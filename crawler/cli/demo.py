@@ -33,6 +33,9 @@ EXPORTS: tuple[tuple[str, str, str], ...] = (
     ("csv", "pages", "csv"),
     ("json", "pages", "graph-pages.json"),
     ("html", "pages", "report.html"),
+    ("graphology", "pages", "graph-pages.graphology.json"),
+    ("stix", "pages", "campaigns.stix.json"),
+    ("misp", "pages", "campaigns.misp.json"),
 )
 
 #: The demo web is served on loopback: politeness and retries only slow it down.
@@ -147,8 +150,8 @@ def run(args: argparse.Namespace) -> int:
     comparison = compare_campaigns(doc, demo.truth, crawled=pages, redirect_hops=hops)
     print(format_comparison(comparison))
 
-    print("\n== cobweb export: gexf (pages, sites, campaigns views), graphml, csv, json, html",
-          flush=True)
+    print("\n== cobweb export: gexf (pages, sites, campaigns views), graphml, csv, json, html,"
+          " graphology, stix, misp", flush=True)
     written, failed = [], []
     for fmt, view, name in EXPORTS:
         target = out / name
@@ -171,9 +174,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"  {'crawl store':<22} {out / 'crawl.sqlite'}")
     print(f"  {'campaigns':<22} {out / 'campaigns.json'}")
     for fmt, view, target in written:
-        what = f"{fmt} ({view} view)" if fmt in ("gexf", "graphml", "json", "csv") else fmt
+        what = f"{fmt} ({view} view)" if fmt in ("gexf", "graphml", "json", "csv", "graphology") else fmt
         print(f"  {what:<22} {target}{'/' if target.is_dir() else ''}")
     print(f"\nopen {out / 'graph-pages.gexf'} in Gephi, or {out / 'report.html'} in a browser")
+    print(f"Gephi Lite: open local file {out / 'graph-pages.graphology.json'}; OpenCTI: import"
+          f" {out / 'campaigns.stix.json'}; MISP: import {out / 'campaigns.misp.json'}")
     if failed:
         print("failed exports: " + ", ".join(f"{f} --view {v}" for f, v in failed)
               + " (run with -v for the tracebacks)")

@@ -6,15 +6,16 @@ import argparse
 import logging
 from pathlib import Path
 
+from crawler.cli.errors import UserError
 from crawler.store import PageStore, store_path
 from output.campaigns import load_campaigns
-from output.formats import write_graph
+from output.formats import CAMPAIGN_FORMATS, write_graph
 from output.report import write_report
 from output.views import VIEWS, view_graph
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("gexf", "graphml", "csv", "json", "html")
+FORMATS = ("gexf", "graphml", "csv", "json", "html", "graphology", "stix", "misp")
 
 EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
@@ -22,13 +23,17 @@ EXAMPLE = """example:
   cobweb export runs/esim --format graphml --view campaigns -o esim-campaigns.graphml
   cobweb export runs/esim --format csv -o esim-csv/      (writes nodes.csv and edges.csv)
   cobweb export runs/esim --format json -o esim.json     (networkx node-link)
-  cobweb export runs/esim --format html -o esim.html"""
+  cobweb export runs/esim --format html -o esim.html
+  cobweb export runs/esim --format graphology -o esim-graph.json   (Gephi Lite: open local file)
+  cobweb export runs/esim --format stix -o esim-stix.json          (STIX 2.1 bundle: OpenCTI, TIPs)
+  cobweb export runs/esim --format misp -o esim-misp.json          (one MISP event)"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "export",
-        help="export the graph (gexf, graphml, csv, json) or the HTML report",
+        help="export the graph (gexf, graphml, csv, json, graphology), the HTML report,"
+             " or the campaigns for STIX 2.1 and MISP",
         description=__doc__,
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -55,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
                      what, run_dir, run_dir)
         return 2
     out = Path(args.output)
+    if args.format in CAMPAIGN_FORMATS:  # the campaigns only, for TIPs: no view, no store
+        if campaigns is None:
+            raise UserError(f"--format {args.format} exports the campaigns of {run_dir}, which has"
+                            f" no campaigns.json; run `cobweb analyze {run_dir}` first")
+        CAMPAIGN_FORMATS[args.format](campaigns, out)
+        print(out)
+        return 0
     with PageStore(store_path(run_dir)) as store:
         if args.format == "html":
             write_report(store, campaigns, out)

@@ -10,7 +10,7 @@
 
 from .artifacts import extract_artifacts
 from .decode import decode_html
-from .keywords import match_keywords
+from .keywords import keyword_matches, match_keywords
 from .page import ParsedPage, parse_page
 from .text import normalize
 
@@ -19,6 +19,7 @@ __all__ = [
     "parse_page",
     "ParsedPage",
     "match_keywords",
+    "keyword_matches",
     "extract_artifacts",
     "normalize",
 ]

@@ -15,7 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 
-__all__ = ["data_lines", "data_words"]
+from .folding import both_scripts
+
+__all__ = ["data_lines", "data_words", "marker_words", "marker_lines"]
 
 
 @lru_cache(maxsize=None)
@@ -34,3 +36,20 @@ def data_lines(name: str) -> tuple[str, ...]:
 def data_words(name: str) -> frozenset[str]:
     """The entries of ``data/NAME`` as a set, lower-cased."""
     return frozenset(e.lower() for e in data_lines(name))
+
+
+@lru_cache(maxsize=None)
+def marker_words(name: str) -> frozenset[str]:
+    """:func:`data_words` of ``data/NAME``, each Chinese entry in both scripts.
+
+    >>> {"電報", "电报", "維信"} <= marker_words("telegram_markers.txt") | marker_words("wechat_markers.txt")
+    True
+    """
+    return both_scripts(data_words(name))
+
+
+@lru_cache(maxsize=None)
+def marker_lines(name: str) -> tuple[str, ...]:
+    """:func:`data_lines` of ``data/NAME`` and the other script's spelling of each Chinese entry."""
+    lines = data_lines(name)
+    return lines + tuple(sorted(both_scripts(lines) - set(lines)))

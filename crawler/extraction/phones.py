@@ -45,7 +45,7 @@ from urllib.parse import unquote, urlsplit
 
 import phonenumbers
 
-from .datafile import data_lines, data_words
+from .datafile import data_lines, data_words, marker_lines
 from .found import LINK, MARKED, Found, anchored, lowered
 
 __all__ = ["e164_digits", "marked_phones", "tel_links", "page_regions"]
@@ -70,8 +70,8 @@ def _marker_pattern(entries: tuple[str, ...]) -> str:
 
 
 _WHATSAPP_MARKER = r"whats\s*app|whatsapp|(?<![a-z])wa(?![a-z])(?=\s*[:：])|瓦次普"
-_PHONE_MARKER = _marker_pattern(data_lines("phone_markers.txt"))
-_FAX_MARKER = _marker_pattern(data_lines("fax_markers.txt"))
+_PHONE_MARKER = _marker_pattern(marker_lines("phone_markers.txt"))
+_FAX_MARKER = _marker_pattern(marker_lines("fax_markers.txt"))
 _MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_FAX_MARKER}|{_PHONE_MARKER})", re.I)
 _WA_RE = re.compile(_WHATSAPP_MARKER, re.I)
 _FAX_RE = re.compile(_FAX_MARKER, re.I)

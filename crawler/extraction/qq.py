@@ -24,18 +24,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .datafile import data_words
+from .datafile import marker_words
 from .found import LINK, MARKED, Found, anchored, lowered
 
 __all__ = ["qq_numbers", "qq_links"]
 
-_MARKERS = data_words("qq_markers.txt")
+_MARKERS = marker_words("qq_markers.txt")
 #: A marker, a word that says a number follows (号, ID) or a label and a colon.
 _HEAD_RE = re.compile(
     "(?:" + "|".join(
         rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9.])" if w.isascii() else re.escape(w)
         for w in sorted(_MARKERS, key=len, reverse=True)
-    ) + r")[^\S\n]*(?:(?:号码|号|账号|帐号|id)[^\S\n]*(?P<colon>[:：])?|(?P<label>[^\W\d_]{1,8})[^\S\n]*[:：]|[:：])?[^\S\n]*"
+    ) + r")[^\S\n]*(?:(?:号码|號碼|号|號|账号|帐号|賬號|帳號|id)[^\S\n]*(?P<colon>[:：])?|(?P<label>[^\W\d_]{1,8})[^\S\n]*[:：]|[:：])?[^\S\n]*"
 )  # matched against lower-case text
 #: One number, maybe after its own label (``客服1:``).
 _ITEM_RE = re.compile(
@@ -45,7 +45,7 @@ _ITEM_RE = re.compile(
 #: Between two numbers of one list.
 _GAP_RE = re.compile(r"[^\S\n]*(?:[,，、/|;；]|或|or)?[^\S\n]*")
 #: Words after a marker that name a product or a group (``data/qq_not_contacts.txt``).
-_NOT_CONTACTS = data_words("qq_not_contacts.txt")
+_NOT_CONTACTS = marker_words("qq_not_contacts.txt")
 #: The most numbers read after one marker.
 MAX_NUMBERS = 12
 

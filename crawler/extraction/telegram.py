@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .datafile import data_words
+from .datafile import data_words, marker_words
 from .found import DOT, HOST_START, LINK, MARKED, SLASH, Found, anchored, lowered
 
 __all__ = ["telegram_links", "telegram_mentions", "is_username", "RESERVED", "TG_MARKER_RE"]
@@ -61,7 +61,7 @@ def _words_re(words: frozenset[str]) -> str:
 
 
 #: Words that mark a Telegram contact (``data/telegram_markers.txt``).
-TG_MARKER_RE = re.compile(_words_re(data_words("telegram_markers.txt")), re.I)
+TG_MARKER_RE = re.compile(_words_re(marker_words("telegram_markers.txt")), re.I)
 #: Telegram's words or another platform's (``data/platform_names.txt``).
 _PLATFORM_RE = re.compile(
     rf"(?P<tg>{TG_MARKER_RE.pattern})|{_words_re(data_words('platform_names.txt'))}", re.I
@@ -86,7 +86,7 @@ _MENTION_RE = re.compile(
 )
 # A marker followed by a separator and a username without @, on one line.
 _MARKED_NAME_RE = re.compile(
-    r"(?:(?<![a-z])(?:tg|telegram)(?![a-z])[^\S\n]*(?:号|id|账号|帐号|username)?|飞机号|电报号|飛機號|電報號|纸飞机号)"
+    r"(?:(?<![a-z])(?:tg|telegram)(?![a-z])[^\S\n]*(?:号|號|id|账号|帐号|賬號|帳號|username)?|飞机号|电报号|飛機號|電報號|纸飞机号)"
     r"[^\S\n]*[:：][^\S\n]*(?P<name>[a-z][a-z0-9_]*+)(?![@.\-][a-z0-9])",
     re.I,
 )

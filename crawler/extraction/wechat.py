@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .datafile import data_words
+from .datafile import marker_words
 from .found import MARKED, Found, anchored, lowered
 
 __all__ = ["wechat_ids", "WECHAT_MARKER"]
 
-_MARKERS = data_words("wechat_markers.txt")
+_MARKERS = marker_words("wechat_markers.txt")
 #: First characters of the markers that end in 信, which may be split (V❤信).
 _MARKER_FIRST = frozenset(w[0] for w in _MARKERS if len(w) == 2 and w.endswith("信"))
 _FIRST = "".join(sorted(_MARKER_FIRST))
@@ -42,12 +42,12 @@ WECHAT_MARKER = (
 # Between marker and ID, on one line: 号/ID, or a label and a colon (微信客服：x).
 _ID_RE = re.compile(
     rf"(?:{WECHAT_MARKER})[^\S\n]*"
-    r"(?:(?:号码|号|id|帐号|账号)[^\S\n]*[:：]?|(?P<label>[\u4e00-\u9fff]{1,5})[^\S\n]*[:：]|[:：])?[^\S\n]*"
+    r"(?:(?:号码|號碼|号|號|id|帐号|账号|帳號|賬號)[^\S\n]*[:：]?|(?P<label>[\u4e00-\u9fff]{1,5})[^\S\n]*[:：]|[:：])?[^\S\n]*"
     r"(?P<id>[a-z][a-z0-9_-]{5,19}|\+?\d[\d\s-]{3,17}\d)(?![a-z0-9_@]|[.-][a-z0-9])",
 )  # matched against lower-case text: IGNORECASE makes CJK classes slow
 _SEPARATORS = re.compile(r"[\s-]")
 #: Labels after a marker that say no personal ID follows (``data/wechat_not_ids.txt``).
-_NOT_IDS = data_words("wechat_not_ids.txt")
+_NOT_IDS = marker_words("wechat_not_ids.txt")
 
 
 _ANCHORS = ("信",) + tuple(sorted(w for w in _MARKERS if w.isascii() and "信" not in w)) + tuple(
@@ -56,7 +56,7 @@ _ANCHORS = ("信",) + tuple(sorted(w for w in _MARKERS if w.isascii() and "信" 
 
 
 def _marker_before(low: str, i: int) -> bool:
-    """For a 信 at ``i``: is one of 微薇威徽维蔚v just before it (maybe split by symbols)?"""
+    """For a 信 at ``i``: is one of 微薇威徽维維蔚v just before it (maybe split by symbols)?"""
     if low[i] != "信":
         return True
     j = i - 1

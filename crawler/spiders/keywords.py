@@ -41,7 +41,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
-from crawler.extraction import ParsedPage, decode_html, match_keywords, parse_page
+from crawler.extraction import ParsedPage, decode_html, keyword_matches, parse_page
 from crawler.extraction.links import short_link_label
 from crawler.linkpolicy import NOFOLLOW_DOMAINS, LinkRules
 from crawler.middlewares.limits import is_html_content_type
@@ -149,7 +149,8 @@ class KeywordsSpider(scrapy.Spider):
             return
         html = decode_html(response.body, ctype or None)
         page = parse_page(html, response.url)
-        matched = match_keywords(f"{page.title}\n{page.text}", self.keywords)
+        found = keyword_matches(f"{page.title}\n{page.text}", self.keywords)
+        matched = [kw for kw, _ in found]
         depth = int(response.meta.get("depth", 0))
         seen: set[str] = set()
         if matched:  # its short links are its evidence, whatever the depth
@@ -189,6 +190,7 @@ class KeywordsSpider(scrapy.Spider):
             fetched_at=_utc_now(),
             title=page.title,
             keywords=matched,
+            keyword_forms=dict(found),
             text=page.text,
             out_links=list(page.links),
             images=list(page.images),
