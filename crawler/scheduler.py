@@ -19,7 +19,11 @@ How a URL moves (see ``docs/frontier.md``):
   item pipelines, after the buffered links are written. A kill before that
   leaves it in flight, and the next run queues it again.
 * a :data:`crawler.signals.request_rejected` for a frontier request marks it
-  dropped with the reason code.
+  dropped with the reason code;
+* when the spider opens, entries dropped for a reason in
+  ``COBWEB_RETRY_DROPPED`` (network-level failures by default, see
+  :data:`crawler.frontier.base.NETWORK_REASONS`; ``cobweb crawl --retry-dropped``
+  adds more) are queued again: a failed network path never loses URLs.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from scrapy import Request, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from crawler.frontier.base import Frontier, FrontierEntry
+from crawler.frontier.base import NETWORK_REASONS, Frontier, FrontierEntry
 from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
@@ -78,10 +82,12 @@ class FrontierScheduler(BaseScheduler):
         Entries popped per frontier round trip.
     """
 
-    def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64) -> None:
+    def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64,
+                 retry_dropped: tuple[str, ...] = NETWORK_REASONS) -> None:
         self.crawler = crawler
         self.frontier_cls = frontier_cls
         self.batch_size = max(1, batch_size)
+        self.retry_dropped = tuple(retry_dropped)
         self.stats = crawler.stats
         self.frontier: Frontier | None = None
         self.spider: Spider | None = None
@@ -95,7 +101,8 @@ class FrontierScheduler(BaseScheduler):
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         settings = crawler.settings
         return cls(crawler, load_object(settings["COBWEB_FRONTIER_CLASS"]),
-                   settings.getint("COBWEB_FRONTIER_BATCH", 64))
+                   settings.getint("COBWEB_FRONTIER_BATCH", 64),
+                   tuple(settings.getlist("COBWEB_RETRY_DROPPED", list(NETWORK_REASONS))))
 
     # -- BaseScheduler -------------------------------------------------------
 
@@ -103,8 +110,14 @@ class FrontierScheduler(BaseScheduler):
         self.spider = spider
         self.frontier = build_from_crawler(self.frontier_cls, self.crawler)
         requeued = self.frontier.requeue_in_flight()
+        retried = self.frontier.requeue_dropped(self.retry_dropped)
+        if retried:
+            self.stats.set_value("cobweb/frontier/retried_drops", retried)
+            logger.info("frontier: %s URLs dropped earlier (%s) queued again",
+                        retried, ", ".join(self.retry_dropped))
         counts = self.frontier.stats()
         self._started = counts["done"] + counts["dropped"]
+        self.stats.set_value("cobweb/frontier/finished_before", self._started)
         self.max_pages = int(getattr(spider, "max_pages", 0) or 0)
         self._set_stats()
         if self._started or requeued:
@@ -122,6 +135,8 @@ class FrontierScheduler(BaseScheduler):
             return
         self._flush()
         self._set_stats()
+        dropped = self.frontier.dropped_counts()
+        self.stats.set_value("cobweb/frontier/retryable", sum(dropped.get(r, 0) for r in NETWORK_REASONS))
         logger.info("frontier closed (%s): %s", reason, self.frontier.stats())
         self.frontier.close()
         self.frontier = None

@@ -19,6 +19,11 @@ SCHEDULER = "crawler.scheduler.FrontierScheduler"
 COBWEB_FRONTIER_CLASS = "crawler.frontier.sqlite.SQLiteFrontier"
 # Requests the scheduler hands to the engine per frontier round trip.
 COBWEB_FRONTIER_BATCH = 64
+# URLs dropped for these reasons are queued again when a crawl (re)starts:
+# network-level failures by default (the proxy or the network was down), so a
+# failed network path never loses URLs; `cobweb crawl --retry-dropped REASON`
+# adds reasons.
+COBWEB_RETRY_DROPPED = ["connection_error", "timeout"]
 
 # Follow the links of pages that match no keyword (True): campaign pages are
 # often linked from off-topic hub pages, so the depth limit, not the keyword
@@ -68,6 +73,10 @@ EXTENSIONS = {
 # Live progress line on stderr when it is a terminal; a summary at the end.
 COBWEB_PROGRESS_ENABLED = True
 COBWEB_PROGRESS_INTERVAL = 1.0
+# When stderr is no terminal (logs of long crawls): a progress line every N
+# seconds (0: none); the rate shown is the one of the last WINDOW seconds.
+COBWEB_PROGRESS_LOG_INTERVAL = 30.0
+COBWEB_PROGRESS_WINDOW = 10.0
 
 CONCURRENT_REQUESTS = 32
 # Items (pages) in parallel per response. The pipelines are synchronous, and
