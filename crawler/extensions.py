@@ -148,7 +148,7 @@ class Progress:
         self.interval = interval if self.live else log_interval
         self.window = window
         self.max_pages = 0
-        self._start = 0.0
+        self._start = time.monotonic()
         self._width = 0
         self._samples: deque[tuple[float, int]] = deque()
         self._loop: Any = None

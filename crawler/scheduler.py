@@ -16,7 +16,8 @@ How a URL moves (see ``docs/frontier.md``):
   origin;
 * the entry is marked done when the spider's last output for it (a page
   record or a :class:`~crawler.spiders.outcome.FetchOutcome`) has passed the
-  item pipelines, after the buffered links are written. A kill before that
+  item pipelines, after the buffered links are written (dropped, with its
+  reason, when the outcome is a failure). A kill before that
   leaves it in flight, and the next run queues it again.
 * a :data:`crawler.signals.request_rejected` for a frontier request marks it
   dropped with the reason code;
@@ -256,9 +257,16 @@ class FrontierScheduler(BaseScheduler):
         if not isinstance(item, (PageRecord, FetchOutcome)) or self.frontier is None:
             return
         key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)
-        if key is not None:
+        if key is None:
+            return
+        if isinstance(item, FetchOutcome) and item.reason is not None:
+            # a failure the errback recorded (HTTP error, network error): given up, with
+            # its reason, so a resume can queue it again (COBWEB_RETRY_DROPPED)
+            self._flush()
+            self.frontier.dropped(key, item.reason)
+        else:
             self._finish(key)
-            self._set_stats()
+        self._set_stats()
 
     def _spider_error(self, failure: Any, response: Any, **kwargs: Any) -> None:
         key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)
