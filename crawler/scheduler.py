@@ -135,6 +135,8 @@ class FrontierScheduler(BaseScheduler):
         if self.frontier is None:
             return
         self._flush()
+        while self._ready:  # popped but never handed to the engine (a stop, Ctrl-C): queued again
+            self.frontier.retry(self._ready.popleft())
         self._set_stats()
         dropped = self.frontier.dropped_counts()
         self.stats.set_value("cobweb/frontier/retryable", sum(dropped.get(r, 0) for r in NETWORK_REASONS))
