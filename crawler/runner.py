@@ -12,6 +12,7 @@ was done.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
         "dropped_this_run_by_reason": dropped_by_reason(dict(stats)),
         "dropped_by_reason": dict(sorted(drops.items())),
         "retryable": int(stats.get("cobweb/frontier/retryable", 0)),
+        "network_down": stats.get("cobweb/network_down", ""),
         "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
     }
 
@@ -150,6 +152,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     for handler in handlers:
         handler.addFilter(quiet)
     try:
+        started = time.monotonic()
         process = _Process(crawl_settings(params, {**overrides, **(settings or {})}))
         logging.getLogger("scrapy").setLevel(quiet.level)
         crawler = process.create_crawler(KeywordsSpider)
@@ -159,18 +162,29 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     finally:
         for handler in handlers:
             handler.removeFilter(quiet)
-    return summarize(crawler.stats.get_stats(), run_dir)
+    summary = summarize(crawler.stats.get_stats(), run_dir)
+    summary["interrupted"] = process.interrupted
+    if process.interrupted == 2:
+        summary["finish_reason"] = "forced to stop"
+    elif not summary["finish_reason"]:  # stopped before the spider opened
+        summary["finish_reason"] = "stopped"
+    if not summary["elapsed_seconds"]:
+        summary["elapsed_seconds"] = time.monotonic() - started
+    return summary
 
 
 class _Process(CrawlerProcess):
-    """Scrapy's process, saying at once (not at INFO level) what Ctrl-C does."""
+    """Scrapy's process, saying at once (not at INFO level) what Ctrl-C does, and
+    remembering it (``interrupted``: 0, 1 for a graceful stop, 2 when forced)."""
 
-    @staticmethod
-    def _log_shutdown(signum: int) -> None:
+    interrupted = 0
+
+    def _log_shutdown(self, signum: int) -> None:
+        self.interrupted = 1
         logger.warning("stopping, Ctrl-C again to force")
 
-    @staticmethod
-    def _log_kill(signum: int) -> None:
+    def _log_kill(self, signum: int) -> None:
+        self.interrupted = 2
         logger.warning("forced to stop: pages in flight are fetched again on resume")
 
 

@@ -69,7 +69,11 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.Progress": 500,
+    "crawler.netwatch.NetworkWatch": 510,
 }
+# Stop the crawl after this many connection errors in a row through the proxy
+# (it is down): the queue is kept, the failed URLs stay retryable (0: never).
+COBWEB_NETWORK_DOWN_AFTER = 20
 # Live progress line on stderr when it is a terminal; a summary at the end.
 COBWEB_PROGRESS_ENABLED = True
 COBWEB_PROGRESS_INTERVAL = 1.0
@@ -124,6 +128,8 @@ URLLENGTH_LIMIT = 2048
 COBWEB_SITE_BUDGET = 2000  # pages fetched per registered domain; 0: no budget
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
+# Every URL given up is a recorded drop, counted in the summary: its line shows with -v.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 COBWEB_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
 COBWEB_RETRY_BACKOFF_MAX = 30.0
 

@@ -225,3 +225,10 @@ def test_every_crawl_error_is_a_user_error():
     """No `raise SystemExit` or bare print left in the crawl command: errors go through UserError."""
     source = Path(crawl.__file__).read_text(encoding="utf-8")
     assert "SystemExit" not in source and "file=sys.stderr" not in source
+
+
+def test_export_views_are_the_exporters():
+    from crawler.cli import export
+    from output.views import VIEWS
+
+    assert export.VIEWS == tuple(VIEWS)

@@ -13,7 +13,6 @@ from crawler.cli.args import non_negative_int, setting
 from crawler.cli.errors import UserError
 from crawler.cli.network import (check_proxy_reachable, network_path, resume_path,
                                  stored_path)
-from crawler.extensions import drops_in_words
 from crawler.records import DropReason
 from crawler.urls import is_http_url
 
@@ -83,6 +82,8 @@ def format_summary(summary: dict) -> str:
     1 URLs the network did not reach stay retryable: cobweb crawl --resume r
     next: cobweb analyze r
     """
+    from crawler.extensions import drops_in_words  # imports Scrapy: only once crawled
+
     run_dir = summary["run_dir"]
     lines = [f"crawl {summary['finish_reason']} in {summary['elapsed_seconds']:.1f} s: "
              f"{summary['fetched']} fetched, {summary['hits']} hits "
@@ -221,6 +222,10 @@ def run(args: argparse.Namespace) -> int:
     settings = dict(args.settings)
     summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
     print(format_summary(summary))
-    if summary["finish_reason"] == "shutdown":
+    down = summary.get("network_down")
+    if down:
+        raise UserError(f"the proxy {down} stopped answering (connection errors in a row); the queue is "
+                        f"kept: cobweb crawl --resume {summary['run_dir']} once it is back")
+    if summary.get("interrupted"):
         return INTERRUPTED_EXIT
     return 0 if summary["finish_reason"] in ("finished", "closespider_pagecount") else 1

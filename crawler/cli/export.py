@@ -7,13 +7,11 @@ from pathlib import Path
 
 from crawler.cli.errors import UserError
 from crawler.cli.runs import require_run, writing
-from crawler.store import PageStore, store_path
-from output.campaigns import CAMPAIGNS_FILENAME, load_campaigns
-from output.formats import write_graph
-from output.report import write_report
-from output.views import VIEWS, view_graph
 
 FORMATS = ("gexf", "graphml", "csv", "json", "html")
+#: output.views.VIEWS, spelled out: importing the exporters (networkx, scipy) takes
+#: seconds, and every command builds this parser.
+VIEWS = ("pages", "sites", "campaigns")
 
 EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
@@ -43,6 +41,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.store import PageStore, store_path
+    from output.campaigns import CAMPAIGNS_FILENAME, load_campaigns
+    from output.formats import write_graph
+    from output.report import write_report
+    from output.views import view_graph
+
     run_dir = require_run(args.run_dir)
     out = Path(args.output)
     if args.format == "csv" and out.exists() and not out.is_dir():

@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.cli.errors import UserError
-from crawler.store import store_path
 
 __all__ = ["require_run", "writing"]
 
 
 def require_run(run_dir: str | Path) -> Path:
     """``run_dir`` as a Path, or :class:`UserError` when it holds no crawl store."""
+    from crawler.store import store_path  # numpy and tldextract: only when a command runs
+
     run_dir = Path(run_dir)
     if not store_path(run_dir).is_file():
         raise UserError(f"no crawl in {run_dir} (no crawl.sqlite); run cobweb crawl URL "
