@@ -200,6 +200,13 @@ class Progress:
             self.stream.write(line + "\n")
         self.stream.flush()
 
+    def break_line(self) -> None:
+        """End the live line, so a message written next starts on its own line."""
+        if self.live and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
+
     def spider_closed(self) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()

@@ -20,7 +20,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.extensions import dropped_by_reason, dropped_total, pages_fetched
+from crawler.extensions import Progress, dropped_by_reason, dropped_total, pages_fetched
 from crawler.frontier.base import NETWORK_REASONS
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
@@ -181,11 +181,19 @@ class _Process(CrawlerProcess):
 
     def _log_shutdown(self, signum: int) -> None:
         self.interrupted = 1
+        self._break_progress_line()
         logger.warning("stopping, Ctrl-C again to force")
 
     def _log_kill(self, signum: int) -> None:
         self.interrupted = 2
+        self._break_progress_line()
         logger.warning("forced to stop: pages in flight are fetched again on resume")
+
+    def _break_progress_line(self) -> None:
+        for crawler in self.crawlers:
+            for ext in getattr(crawler.extensions, "middlewares", ()):
+                if isinstance(ext, Progress):
+                    ext.break_line()
 
 
 class _ScrapyBelow(logging.Filter):

@@ -291,3 +291,12 @@ def test_resume_needs_a_run(tmp_path):
         pass
     with pytest.raises(ValueError, match="no stored crawl parameters"):
         run_crawl(tmp_path / "empty", resume=True)
+
+
+def test_progress_line_is_broken_before_a_message():
+    live = Progress(get_crawler(), stream=_Tty())
+    live.break_line()  # nothing written yet: nothing to break
+    live.update()
+    live.break_line()
+    live.break_line()
+    assert live.stream.getvalue().endswith("pages/s\n")

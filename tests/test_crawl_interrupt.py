@@ -47,7 +47,7 @@ def test_ctrl_c_stops_gracefully_with_130_and_resumes(tmp_path):
         assert proc.poll() is None, f"said it after {said:.1f} s, once stopped"
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 130, err
-        assert "crawl shutdown in" in out and "still queued: cobweb crawl --resume" in out
+        assert "crawl stopped by Ctrl-C in" in out and "still queued: cobweb crawl --resume" in out
         assert "Traceback" not in err
         states = frontier_states(run)
         assert not states.get("in_flight"), "pages left in flight"

@@ -70,6 +70,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+#: Scrapy's close reasons in words.
+FINISH_WORDS = {"shutdown": "stopped by Ctrl-C", "network_down": "stopped, the proxy is down",
+                "closespider_pagecount": "stopped at --max-pages"}
+
+
 def format_summary(summary: dict) -> str:
     """The end-of-crawl summary printed by ``cobweb crawl``.
 
@@ -85,7 +90,8 @@ def format_summary(summary: dict) -> str:
     from crawler.extensions import drops_in_words  # imports Scrapy: only once crawled
 
     run_dir = summary["run_dir"]
-    lines = [f"crawl {summary['finish_reason']} in {summary['elapsed_seconds']:.1f} s: "
+    reason = FINISH_WORDS.get(summary["finish_reason"], summary["finish_reason"])
+    lines = [f"crawl {reason} in {summary['elapsed_seconds']:.1f} s: "
              f"{summary['fetched']} fetched, {summary['hits']} hits "
              f"({summary['pages_in_store']} pages in {run_dir})"]
     if summary["queued"]:
