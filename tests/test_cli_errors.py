@@ -232,3 +232,11 @@ def test_export_views_are_the_exporters():
     from output.views import VIEWS
 
     assert export.VIEWS == tuple(VIEWS)
+
+
+def test_demo_into_a_file(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "demo"
+    assert error_of(capsys, ["demo", "-o", str(out)]) == (
+        f"cobweb demo: cannot create the run folder {out}: a file is in the way; "
+        "choose another -o\n")

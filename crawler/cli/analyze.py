@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from crawler.cli.args import non_negative_int, positive_int, share
-from crawler.cli.runs import require_run
+from crawler.cli.runs import require_run, writing
 
 EXAMPLE = """example:
   cobweb analyze runs/esim
@@ -39,13 +39,14 @@ def run(args: argparse.Namespace) -> int:
     from analysis.run import analyze_run
 
     run_dir = require_run(args.run_dir)
-    doc = analyze_run(
-        run_dir,
-        ubiquity=args.ubiquity,
-        min_pages=args.min_pages,
-        min_sites=args.min_sites,
-        seed=args.seed,
-    )
+    with writing(run_dir / CAMPAIGNS_FILENAME):
+        doc = analyze_run(
+            run_dir,
+            ubiquity=args.ubiquity,
+            min_pages=args.min_pages,
+            min_sites=args.min_sites,
+            seed=args.seed,
+        )
     totals = doc["totals"]
     print(
         f"{totals['campaigns']} campaigns in {totals['pages']} pages on {totals['sites']} sites"
