@@ -109,6 +109,8 @@ def test_unreachable_proxy_is_one_line_naming_it(tmp_path):
     (["crawl", "http://a.example/", "-k", "e", "-o", "r", "-s", "CONCURRENT_REQUESTS"],
      "cobweb crawl: -s/--set: 'CONCURRENT_REQUESTS' is no NAME=VALUE setting; "
      "give one like -s CONCURRENT_REQUESTS=8\n"),
+    (["crawl", "http://a.example/", "-k", "e", "-o", "r", "--proxy", "http://p:1", "--direct"],
+     "cobweb crawl: --direct: not allowed with argument --proxy; see cobweb crawl --help\n"),
     (["analyze", "r", "--min-sites", "0"], "cobweb analyze: --min-sites: 0 is below 1; give 1 or more\n"),
     (["analyze", "r", "--ubiquity", "1.5"],
      "cobweb analyze: --ubiquity: 1.5 is not a share; give a number above 0 and at most 1, "

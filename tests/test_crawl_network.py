@@ -128,6 +128,10 @@ def test_resume_another_way_is_refused_unless_said(finished_run):
     assert err == (f"cobweb crawl: {run} was crawled through the proxy {url} (http_proxy) and "
                    "this resume would go directly, without a proxy; set http_proxy again, or say "
                    "how with --proxy URL or --direct\n")
+    # the same crawl command again continues the run: the same check
+    proc = cobweb("crawl", f"{SITES[0]}/p0.html", "-k", "esim", "-o", str(run), "--depth", "1",
+                  "-s", "ROBOTSTXT_OBEY=False")
+    assert proc.communicate(timeout=120)[1] == err and proc.returncode == 2
     # set again, the proxy is gone: one line naming it
     proc = cobweb("crawl", "--resume", str(run), env={"http_proxy": url})
     out, err = proc.communicate(timeout=120)

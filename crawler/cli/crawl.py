@@ -51,8 +51,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="link depth from the seeds (default 3)")
     p.add_argument("--max-pages", type=non_negative_int, default=0,
                    help="stop after N fetched pages (0: no cap)")
-    p.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
-    p.add_argument("--direct", action="store_true",
+    path = p.add_mutually_exclusive_group()
+    path.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
+    path.add_argument("--direct", action="store_true",
                    help="connect directly: no proxy, http_proxy ignored (on resume: change a "
                         "run's network path on purpose)")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed crawl")
@@ -190,17 +191,37 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
                         f"{', '.join(stored.get('keywords', []))}); continue it with "
                         f"cobweb crawl --resume {out}, or choose another -o")
     make_run_dir(out)
-    path = network_path(args.proxy, args.direct, os.environ)
+    if stored is None:
+        path = network_path(args.proxy, args.direct, os.environ)
+    else:  # the same crawl again continues the run: through the same network path
+        path = _checked_path(out, stored, args)
     check_proxy_reachable(path)
     return run_crawl(out, keywords=keywords, urls=seeds, depth=args.depth,
-                     max_pages=args.max_pages, proxy=args.proxy, direct=args.direct,
-                     allow_private=args.allow_private, user_agent=args.user_agent,
-                     network=path, settings=settings)
+                     max_pages=args.max_pages, allow_private=args.allow_private,
+                     user_agent=args.user_agent, settings=settings, **_path_args(path))
+
+
+def _checked_path(run_dir: Path | str, params: dict, args: argparse.Namespace) -> dict:
+    """The network path to continue the run in ``run_dir`` with (see :func:`resume_path`)."""
+    from crawler.store import PageStore, store_path
+
+    with PageStore(store_path(run_dir)) as store:
+        stored = stored_path(store.get_meta("network"), params)
+    path, notice = resume_path(stored, args.proxy, args.direct, os.environ, str(run_dir))
+    if notice:
+        logger.warning("%s", notice)
+    return path
+
+
+def _path_args(path: dict) -> dict:
+    """The arguments of :func:`crawler.runner.run_crawl` that take ``path``."""
+    return {"proxy": path["proxy"] if path.get("from") == "--proxy" else None,
+            "direct": path["via"] == "direct", "network": path}
 
 
 def _resume(args: argparse.Namespace, settings: dict) -> dict:
     from crawler.runner import run_crawl, stored_params
-    from crawler.store import PageStore, store_path
+    from crawler.store import store_path
 
     run_dir = args.resume
     if args.output and args.output != run_dir:
@@ -213,15 +234,10 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
     if params is None:
         raise UserError(f"{run_dir} holds no crawl parameters to resume from (imported pages "
                         f"only?); start a crawl into another folder with -o")
-    with PageStore(store_path(run_dir)) as store:
-        stored = stored_path(store.get_meta("network"), params)
-    path, notice = resume_path(stored, args.proxy, args.direct, os.environ, run_dir)
+    path = _checked_path(run_dir, params, args)
     check_proxy_reachable(path)
-    if notice:
-        logger.warning("%s", notice)
-    return run_crawl(run_dir, resume=True, proxy=path.get("proxy") if path.get("from") == "--proxy"
-                     else None, direct=path["via"] == "direct", network=path,
-                     retry_dropped=args.retry_dropped, settings=settings)
+    return run_crawl(run_dir, resume=True, retry_dropped=args.retry_dropped, settings=settings,
+                     **_path_args(path))
 
 
 def run(args: argparse.Namespace) -> int:
