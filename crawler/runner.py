@@ -71,6 +71,7 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
         "dropped_this_run_by_reason": dropped_by_reason(dict(stats)),
         "dropped_by_reason": dict(sorted(drops.items())),
         "retryable": int(stats.get("cobweb/frontier/retryable", 0)),
+        "retried": int(stats.get("cobweb/frontier/retried_drops", 0)),
         "network_down": stats.get("cobweb/network_down", ""),
         "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
     }

@@ -103,6 +103,7 @@ def test_proxy_killed_mid_crawl_then_back_loses_nothing(tmp_path):
     finally:
         kill(proxy)
     assert "crawl finished" in out and "stay retryable" not in out
+    assert f"{len(states['dropped'])} URLs given up before were queued again" in out
     after = stored_urls(run)
     assert len(after) == len(set(after)) and set(after) == matching
     assert frontier_states(run).keys() == {"done"}

@@ -81,9 +81,10 @@ def format_summary(summary: dict) -> str:
 
     >>> print(format_summary({"run_dir": "r", "fetched": 10, "hits": 3, "pages_in_store": 3,
     ...     "queued": 0, "dropped_by_reason": {"timeout": 1, "http_error": 4},
-    ...     "dropped_this_run_by_reason": {"timeout": 1}, "retryable": 1,
+    ...     "dropped_this_run_by_reason": {"timeout": 1}, "retryable": 1, "retried": 2,
     ...     "elapsed_seconds": 2.0, "finish_reason": "finished"}))
     crawl finished in 2.0 s: 10 fetched, 3 hits (3 pages in r)
+    2 URLs given up before were queued again
     dropped this run: timed out 1 (in all: HTTP error 4, timed out 1)
     1 URLs the network did not reach stay retryable: cobweb crawl --resume r
     next: cobweb analyze r
@@ -97,6 +98,8 @@ def format_summary(summary: dict) -> str:
              f"({summary['pages_in_store']} pages in {run_dir})"]
     if summary["queued"]:
         lines.append(f"{summary['queued']} URLs still queued: cobweb crawl --resume {run_dir}")
+    if summary.get("retried"):
+        lines.append(f"{summary['retried']} URLs given up before were queued again")
     this_run = drops_in_words(summary.get("dropped_this_run_by_reason", {})) or "none"
     in_all = drops_in_words(summary["dropped_by_reason"])
     lines.append(f"dropped this run: {this_run}" + (f" (in all: {in_all})" if in_all else ""))
