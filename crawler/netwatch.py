@@ -1,23 +1,29 @@
 """Stop a crawl whose proxy is down, instead of failing every queued URL.
 
-:class:`NetworkWatch` counts connection errors of proxied requests in a row
-(``connection_error`` drops: through a proxy, only the proxy itself refuses
-connections; a dead site is an HTTP error of the proxy), any response
-resetting the count. After ``COBWEB_NETWORK_DOWN_AFTER`` of them it closes the
-spider with the reason ``network_down`` and keeps the proxy in the stats
-(``cobweb/network_down``). Direct crawls are not watched: there, a run of
-dead sites looks like a dead network. The URLs that failed
-stay retryable (see :data:`crawler.frontier.base.NETWORK_REASONS`) and the
-queue is untouched: ``cobweb crawl --resume`` continues once the network is back.
+:class:`NetworkWatch` (downloader middleware, order 745: next to the
+downloader, so it sees each failed attempt's own exception, retries included)
+counts the failures to connect to the proxy in a row: refused connection,
+proxy name that does not resolve, no route. Through a proxy, only the proxy
+refuses connections: a dead site is an HTTP error of the proxy, and a site
+that breaks off a response is no connection failure. Any response resets the
+count. After ``COBWEB_NETWORK_DOWN_AFTER`` of them it closes the spider with
+the reason ``network_down`` and keeps the proxy in the stats
+(``cobweb/network_down``). The URLs that failed stay retryable (see
+:data:`crawler.frontier.base.NETWORK_REASONS`) and the queue is untouched:
+``cobweb crawl --resume`` continues once the proxy is back. Direct crawls
+are not watched: there, a run of dead sites looks like a dead network.
 
 >>> from scrapy import Request
 >>> from scrapy.utils.test import get_crawler
+>>> from twisted.internet.error import ConnectionLost
 >>> watch = NetworkWatch(get_crawler(), after=2)
->>> watch.rejected(Request("http://a.example/", meta={"proxy": "http://127.0.0.1:1"}), "connection_error")
->>> watch.response_received()
->>> watch.rejected(Request("http://b.example/", meta={"proxy": "http://127.0.0.1:1"}), "timeout")
->>> watch.rejected(Request("http://c.example/"), "connection_error")  # direct: not watched
->>> watch.failures
+>>> proxied = Request("http://a.example/", meta={"proxy": "http://127.0.0.1:1"})
+>>> watch.process_exception(proxied, DownloadConnectionRefusedError())
+>>> watch.process_response(proxied, None), watch.failures
+(None, 0)
+>>> watch.process_exception(proxied, ConnectionLost())  # the site broke off: not the proxy
+>>> watch.process_exception(Request("http://c.example/"), DownloadConnectionRefusedError())
+>>> watch.failures  # direct requests are not watched
 0
 """
 
@@ -26,11 +32,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
-
-from crawler.signals import request_rejected
+from twisted.internet.error import ConnectError, DNSLookupError
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -42,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 #: The close reason of a crawl stopped by :class:`NetworkWatch`.
 NETWORK_DOWN = "network_down"
+#: Failures to connect (twisted's own, and Scrapy's wrappers of them). A TCP
+#: connect timeout is a ConnectError and counts; a download timeout does not:
+#: through a proxy it may be the site's.
+CONNECT_ERRORS: tuple[type[BaseException], ...] = (
+    DownloadConnectionRefusedError, CannotResolveHostError, DNSLookupError, ConnectError)
 
 
 class NetworkWatch:
@@ -65,22 +74,22 @@ class NetworkWatch:
         after = crawler.settings.getint("COBWEB_NETWORK_DOWN_AFTER", 20)
         if after <= 0:
             raise NotConfigured("COBWEB_NETWORK_DOWN_AFTER is 0")
-        watch = cls(crawler, after)
-        crawler.signals.connect(watch.rejected, signal=request_rejected)
-        crawler.signals.connect(watch.response_received, signal=signals.response_received)
-        return watch
+        return cls(crawler, after)
 
-    def response_received(self, **kwargs: Any) -> None:
+    def process_response(self, request: Request, response: Any) -> Any:
         self.failures = 0
+        return response
 
-    def rejected(self, request: Request, reason: str, detail: str = "", **kwargs: Any) -> None:
-        if reason != "connection_error" or self.closing or not request.meta.get("proxy"):
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        if self.closing or not request.meta.get("proxy"):
+            return
+        if not isinstance(exception, CONNECT_ERRORS):
             return
         self.failures += 1
         if self.failures < self.after:
             return
         self.closing = True
         self.crawler.stats.set_value("cobweb/network_down", request.meta["proxy"])
-        logger.info("%s connection errors in a row (last: %s): closing the spider", self.failures,
-                    detail)
+        logger.info("%s failures to connect to the proxy in a row (last: %s): closing the spider",
+                    self.failures, exception)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=NETWORK_DOWN))

@@ -48,8 +48,12 @@ COOKIES_ENABLED = False
 # Send every request through COBWEB_PROXY (set by `cobweb crawl --proxy`);
 # when empty, Scrapy's HttpProxyMiddleware honours http_proxy/https_proxy.
 COBWEB_PROXY = ""
+# Stop the crawl after this many failures in a row to connect to the proxy (it
+# is down): the queue is kept, the failed URLs stay retryable (0: never).
+COBWEB_NETWORK_DOWN_AFTER = 20
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.proxy.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
+    "crawler.netwatch.NetworkWatch": 745,  # sees each attempt's own exception
     # The crawl follows links across sites by design (no allowed_domains), so
     # the offsite check only costs time on every request.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
@@ -69,11 +73,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.Progress": 500,
-    "crawler.netwatch.NetworkWatch": 510,
 }
-# Stop the crawl after this many connection errors in a row through the proxy
-# (it is down): the queue is kept, the failed URLs stay retryable (0: never).
-COBWEB_NETWORK_DOWN_AFTER = 20
 # Live progress line on stderr when it is a terminal; a summary at the end.
 COBWEB_PROGRESS_ENABLED = True
 COBWEB_PROGRESS_INTERVAL = 1.0
