@@ -12,6 +12,7 @@ was done.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,13 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.extensions import dropped_total, pages_fetched
+from crawler.extensions import Progress, dropped_by_reason, dropped_total, pages_fetched
+from crawler.frontier.base import NETWORK_REASONS
 from crawler.render.summary import render_summary
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
-__all__ = ["run_crawl", "crawl_settings", "summarize", "CrawlParams"]
+__all__ = ["run_crawl", "crawl_settings", "summarize", "stored_params", "CrawlParams"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +73,13 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
         "pages_in_store": pages_total,
         "queued": int(stats.get("cobweb/frontier/queued", 0)),
         "dropped_this_run": dropped_total(dict(stats)),
-        "dropped_by_reason": dict(sorted(drops.items())),
-        "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
+        "dropped_this_run_by_reason": dropped_by_reason(dict(stats)),
         "render": render_summary(stats),
+        "dropped_by_reason": dict(sorted(drops.items())),
+        "retryable": int(stats.get("cobweb/frontier/retryable", 0)),
+        "retried": int(stats.get("cobweb/frontier/retried_drops", 0)),
+        "network_down": stats.get("cobweb/network_down", ""),
+        "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
     }
 
 
@@ -90,29 +96,46 @@ def _new_params(run_dir: str | Path, keywords: Sequence[str], urls: Sequence[str
             "user_agent": user_agent}
 
 
+def stored_params(run_dir: str | Path) -> CrawlParams | None:
+    """The parameters a run in ``run_dir`` was started with, or None (no run there).
+
+    Runs started by ``scrapy crawl keywords`` store the spider's arguments only.
+    """
+    if not store_path(run_dir).exists():
+        return None
+    with PageStore(store_path(run_dir)) as store:
+        params = store.get_meta("crawl_params")
+        if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
+            params = store.get_meta("spider_params")
+    return params if isinstance(params, dict) else None
+
+
 def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
               seeds_file: str | Path | None = None, depth: int = 3, max_pages: int = 0,
               proxy: str | None = None, allow_private: bool = False,
               user_agent: str | None = None, resume: bool = False,
-              settings: Mapping[str, Any] | None = None, render: str | None = None,
+              settings: Mapping[str, Any] | None = None, direct: bool = False,
+              network: Mapping[str, Any] | None = None,
+              retry_dropped: Sequence[str] = (), render: str | None = None,
               searchbot_view: bool = False) -> dict[str, Any]:
     """Crawl from seeds into ``run_dir`` and return :func:`summarize`'s dict.
 
     With ``resume=True`` the parameters stored by the first run are used
-    (``proxy`` given here replaces the stored one: the proxy may move).
-    ``settings`` overrides project settings (tests, benchmarks). ``render``
-    (never, auto, always) and ``searchbot_view`` set rendering (issue 12);
-    None keeps COBWEB_RENDER_MODE.
+    (``proxy`` given here replaces the stored one: the proxy may move;
+    ``direct=True`` drops it and ignores ``http_proxy``).
+    ``settings`` overrides project settings (``cobweb crawl -s``, tests, benchmarks).
+    ``network`` (how the crawl reaches the network, see :mod:`crawler.cli.network`)
+    is kept in the store's metadata. URLs dropped for a reason in
+    ``retry_dropped`` are queued again, on top of network failures (always).
+    ``render`` (never, auto, always) and ``searchbot_view`` set rendering
+    (issue 12); None keeps COBWEB_RENDER_MODE.
     """
     run_dir = Path(run_dir)
     if resume:
         if not store_path(run_dir).exists():
             raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
-        with PageStore(store_path(run_dir)) as store:
-            params = store.get_meta("crawl_params")
-            if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
-                params = store.get_meta("spider_params")
-        if not isinstance(params, dict):
+        params = stored_params(run_dir)
+        if params is None:
             raise ValueError(f"{run_dir} has no stored crawl parameters to resume from")
         params = {"proxy": None, "allow_private": False, "user_agent": None, **params}
         params["run_dir"] = str(run_dir)
@@ -124,8 +147,16 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
         params = _new_params(run_dir, keywords, urls, seeds_file, depth, max_pages, proxy,
                              allow_private, user_agent)
         params.update({"render": render, "searchbot_view": searchbot_view})
+    overrides: dict[str, Any] = {"LOG_INSTALL_ROOT_HANDLER": False}
+    if direct:
+        params["proxy"] = None
+        overrides["HTTPPROXY_ENABLED"] = False  # http_proxy/https_proxy ignored
+    if retry_dropped:
+        overrides["COBWEB_RETRY_DROPPED"] = sorted({*NETWORK_REASONS, *retry_dropped})
     with PageStore.open_run(run_dir) as store:
         store.set_meta("crawl_params", params)
+        if network is not None:
+            store.set_meta("network", dict(network))
 
     # Scrapy's loggers are set to DEBUG when the process starts; the caller's
     # logging configuration (the root logger's level) decides what shows.
@@ -134,8 +165,8 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     for handler in handlers:
         handler.addFilter(quiet)
     try:
-        overrides = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
-        process = CrawlerProcess(crawl_settings(params, overrides))
+        started = time.monotonic()
+        process = _Process(crawl_settings(params, {**overrides, **(settings or {})}))
         logging.getLogger("scrapy").setLevel(quiet.level)
         crawler = process.create_crawler(KeywordsSpider)
         process.crawl(crawler, urls=params["seeds"], keywords=params["keywords"],
@@ -144,7 +175,38 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     finally:
         for handler in handlers:
             handler.removeFilter(quiet)
-    return summarize(crawler.stats.get_stats(), run_dir)
+    summary = summarize(crawler.stats.get_stats(), run_dir)
+    summary["interrupted"] = process.interrupted
+    if process.interrupted == 2:
+        summary["finish_reason"] = "forced to stop"
+    elif not summary["finish_reason"]:  # stopped before the spider opened
+        summary["finish_reason"] = "stopped"
+    if not summary["elapsed_seconds"]:
+        summary["elapsed_seconds"] = time.monotonic() - started
+    return summary
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, saying at once (not at INFO level) what Ctrl-C does, and
+    remembering it (``interrupted``: 0, 1 for a graceful stop, 2 when forced)."""
+
+    interrupted = 0
+
+    def _log_shutdown(self, signum: int) -> None:
+        self.interrupted = 1
+        self._break_progress_line()
+        logger.warning("stopping, Ctrl-C again to force")
+
+    def _log_kill(self, signum: int) -> None:
+        self.interrupted = 2
+        self._break_progress_line()
+        logger.warning("forced to stop: pages in flight are fetched again on resume")
+
+    def _break_progress_line(self) -> None:
+        for crawler in self.crawlers:
+            for ext in getattr(crawler.extensions, "middlewares", ()):
+                if isinstance(ext, Progress):
+                    ext.break_line()
 
 
 class _ScrapyBelow(logging.Filter):

@@ -16,10 +16,15 @@ How a URL moves (see ``docs/frontier.md``):
   origin;
 * the entry is marked done when the spider's last output for it (a page
   record or a :class:`~crawler.spiders.outcome.FetchOutcome`) has passed the
-  item pipelines, after the buffered links are written. A kill before that
+  item pipelines, after the buffered links are written (dropped, with its
+  reason, when the outcome is a failure). A kill before that
   leaves it in flight, and the next run queues it again.
 * a :data:`crawler.signals.request_rejected` for a frontier request marks it
-  dropped with the reason code.
+  dropped with the reason code;
+* when the spider opens, entries dropped for a reason in
+  ``COBWEB_RETRY_DROPPED`` (network-level failures by default, see
+  :data:`crawler.frontier.base.NETWORK_REASONS`; ``cobweb crawl --retry-dropped``
+  adds more) are queued again: a failed network path never loses URLs.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from scrapy import Request, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from crawler.frontier.base import Frontier, FrontierEntry
+from crawler.frontier.base import NETWORK_REASONS, Frontier, FrontierEntry
 from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
@@ -78,10 +83,12 @@ class FrontierScheduler(BaseScheduler):
         Entries popped per frontier round trip.
     """
 
-    def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64) -> None:
+    def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64,
+                 retry_dropped: tuple[str, ...] = NETWORK_REASONS) -> None:
         self.crawler = crawler
         self.frontier_cls = frontier_cls
         self.batch_size = max(1, batch_size)
+        self.retry_dropped = tuple(retry_dropped)
         self.stats = crawler.stats
         self.frontier: Frontier | None = None
         self.spider: Spider | None = None
@@ -95,7 +102,8 @@ class FrontierScheduler(BaseScheduler):
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         settings = crawler.settings
         return cls(crawler, load_object(settings["COBWEB_FRONTIER_CLASS"]),
-                   settings.getint("COBWEB_FRONTIER_BATCH", 64))
+                   settings.getint("COBWEB_FRONTIER_BATCH", 64),
+                   tuple(settings.getlist("COBWEB_RETRY_DROPPED", list(NETWORK_REASONS))))
 
     # -- BaseScheduler -------------------------------------------------------
 
@@ -103,8 +111,14 @@ class FrontierScheduler(BaseScheduler):
         self.spider = spider
         self.frontier = build_from_crawler(self.frontier_cls, self.crawler)
         requeued = self.frontier.requeue_in_flight()
+        retried = self.frontier.requeue_dropped(self.retry_dropped)
+        if retried:
+            self.stats.set_value("cobweb/frontier/retried_drops", retried)
+            logger.info("frontier: %s URLs dropped earlier (%s) queued again",
+                        retried, ", ".join(self.retry_dropped))
         counts = self.frontier.stats()
         self._started = counts["done"] + counts["dropped"]
+        self.stats.set_value("cobweb/frontier/finished_before", self._started)
         self.max_pages = int(getattr(spider, "max_pages", 0) or 0)
         self._set_stats()
         if self._started or requeued:
@@ -121,7 +135,11 @@ class FrontierScheduler(BaseScheduler):
         if self.frontier is None:
             return
         self._flush()
+        while self._ready:  # popped but never handed to the engine (a stop, Ctrl-C): queued again
+            self.frontier.retry(self._ready.popleft())
         self._set_stats()
+        dropped = self.frontier.dropped_counts()
+        self.stats.set_value("cobweb/frontier/retryable", sum(dropped.get(r, 0) for r in NETWORK_REASONS))
         logger.info("frontier closed (%s): %s", reason, self.frontier.stats())
         self.frontier.close()
         self.frontier = None
@@ -241,9 +259,16 @@ class FrontierScheduler(BaseScheduler):
         if not isinstance(item, (PageRecord, FetchOutcome)) or self.frontier is None:
             return
         key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)
-        if key is not None:
+        if key is None:
+            return
+        if isinstance(item, FetchOutcome) and item.reason is not None:
+            # a failure the errback recorded (HTTP error, network error): given up, with
+            # its reason, so a resume can queue it again (COBWEB_RETRY_DROPPED)
+            self._flush()
+            self.frontier.dropped(key, item.reason)
+        else:
             self._finish(key)
-            self._set_stats()
+        self._set_stats()
 
     def _spider_error(self, failure: Any, response: Any, **kwargs: Any) -> None:
         key = getattr(getattr(response, "request", None), "meta", {}).get(FRONTIER_KEY)

@@ -19,6 +19,11 @@ SCHEDULER = "crawler.scheduler.FrontierScheduler"
 COBWEB_FRONTIER_CLASS = "crawler.frontier.sqlite.SQLiteFrontier"
 # Requests the scheduler hands to the engine per frontier round trip.
 COBWEB_FRONTIER_BATCH = 64
+# URLs dropped for these reasons are queued again when a crawl (re)starts:
+# network-level failures by default (the proxy or the network was down), so a
+# failed network path never loses URLs; `cobweb crawl --retry-dropped REASON`
+# adds reasons.
+COBWEB_RETRY_DROPPED = ["connection_error", "timeout"]
 
 # Follow the links of pages that match no keyword (True): campaign pages are
 # often linked from off-topic hub pages, so the depth limit, not the keyword
@@ -43,8 +48,12 @@ COOKIES_ENABLED = False
 # Send every request through COBWEB_PROXY (set by `cobweb crawl --proxy`);
 # when empty, Scrapy's HttpProxyMiddleware honours http_proxy/https_proxy.
 COBWEB_PROXY = ""
+# Stop the crawl after this many failures in a row to connect to the proxy (it
+# is down): the queue is kept, the failed URLs stay retryable (0: never).
+COBWEB_NETWORK_DOWN_AFTER = 20
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.proxy.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
+    "crawler.netwatch.NetworkWatch": 745,  # sees each attempt's own exception
     # The crawl follows links across sites by design (no allowed_domains), so
     # the offsite check only costs time on every request.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
@@ -68,6 +77,10 @@ EXTENSIONS = {
 # Live progress line on stderr when it is a terminal; a summary at the end.
 COBWEB_PROGRESS_ENABLED = True
 COBWEB_PROGRESS_INTERVAL = 1.0
+# When stderr is no terminal (logs of long crawls): a progress line every N
+# seconds (0: none); the rate shown is the one of the last WINDOW seconds.
+COBWEB_PROGRESS_LOG_INTERVAL = 30.0
+COBWEB_PROGRESS_WINDOW = 10.0
 
 CONCURRENT_REQUESTS = 32
 # Items (pages) in parallel per response. The pipelines are synchronous, and
@@ -115,6 +128,8 @@ URLLENGTH_LIMIT = 2048
 COBWEB_SITE_BUDGET = 2000  # pages fetched per registered domain; 0: no budget
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
+# Every URL given up is a recorded drop, counted in the summary: its line shows with -v.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 COBWEB_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
 COBWEB_RETRY_BACKOFF_MAX = 30.0
 

@@ -199,24 +199,47 @@ class _Tty(io.StringIO):
         return True
 
 
-def test_progress_is_quiet_off_a_terminal():
+def test_progress_live_on_a_terminal_and_plain_lines_in_a_log():
     crawler = get_crawler()
-    quiet = Progress(crawler, stream=io.StringIO())
-    quiet.spider_opened()
+    quiet = Progress(crawler, stream=io.StringIO(), log_interval=0)
     quiet.spider_closed()
     assert quiet.stream.getvalue() == ""
     live = Progress(crawler, stream=_Tty())
     crawler.stats.set_value("response_received_count", 3)
     live.update()
-    assert live.stream.getvalue().startswith("\rfetched 3  hits 0")
+    assert live.stream.getvalue().startswith("\r0:00  fetched 3  hits 0")
+    logged = Progress(crawler, stream=io.StringIO(), log_interval=30)
+    assert logged.interval == 30
+    logged.update()
+    logged.update()
+    assert logged.stream.getvalue().count("\n") == 2 and "\r" not in logged.stream.getvalue()
     with pytest.raises(NotConfigured):
         Progress.from_crawler(get_crawler(settings_dict={"COBWEB_PROGRESS_ENABLED": False}))
 
 
 def test_progress_line_counts_drops():
     line = progress_line({"response_received_count": 10, "cobweb/pages_stored": 2,
-                          "cobweb/frontier/queued": 5, "cobweb/dropped/timeout": 1}, 2.0)
-    assert line == "fetched 10  hits 2  queued 5  errors 1  5.0 pages/s"
+                          "cobweb/frontier/queued": 5, "cobweb/dropped/timeout": 1,
+                          "cobweb/dropped/connection_error": 3}, 2.0)
+    assert line == "0:02  fetched 10  hits 2  queued 5  5.0 pages/s  dropped: unreachable 3, timed out 1"
+
+
+def test_progress_line_against_max_pages():
+    stats = {"response_received_count": 120, "cobweb/frontier/finished_before": 80}
+    assert progress_line(stats, 3725.0, rate=4.0, max_pages=1000) == (
+        "1:02:05  fetched 120 (200/1000, 20%, ETA 3:20)  hits 0  queued 0  4.0 pages/s")
+    # no ETA once the cap is reached, or while nothing is fetched
+    assert "ETA" not in progress_line(stats, 10.0, rate=4.0, max_pages=200)
+    assert "(200/400, 50%)" in progress_line(stats, 10.0, rate=0.0, max_pages=400)
+
+
+def test_progress_rate_is_recent():
+    crawler = get_crawler()
+    p = Progress(crawler, stream=io.StringIO(), window=10.0)
+    p._start = 0.0
+    assert p.rate(10.0, 1000) == 100.0  # 1000 pages in the first 10 s
+    assert p.rate(20.0, 1010) == 1.0  # then 10 in the next 10 s: 1/s, not the 50/s average
+    assert p.rate(25.0, 1020) == pytest.approx(20 / 15)  # since the newest update 10 s old
 
 
 def test_links_carry_the_referring_page_not_a_header():
@@ -259,19 +282,6 @@ def test_crawl_settings_apply_run_parameters():
     assert s["SCHEDULER"] == "crawler.scheduler.FrontierScheduler"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["crawl", "http://a.example/", "-k", "esim"], "-o RUN_DIR"),
-    (["crawl", "http://a.example/", "-o", "r"], "-k KEYWORD"),
-    (["crawl", "-k", "esim", "-o", "r"], "seed URLs"),
-])
-def test_crawl_command_checks_its_arguments(argv, message):
-    from crawler.cli.main import build_parser
-
-    args = build_parser().parse_args(argv)
-    with pytest.raises(SystemExit, match=message):
-        args.func(args)
-
-
 def test_resume_needs_a_run(tmp_path):
     from crawler.runner import run_crawl
 
@@ -281,3 +291,12 @@ def test_resume_needs_a_run(tmp_path):
         pass
     with pytest.raises(ValueError, match="no stored crawl parameters"):
         run_crawl(tmp_path / "empty", resume=True)
+
+
+def test_progress_line_is_broken_before_a_message():
+    live = Progress(get_crawler(), stream=_Tty())
+    live.break_line()  # nothing written yet: nothing to break
+    live.update()
+    live.break_line()
+    live.break_line()
+    assert live.stream.getvalue().endswith("pages/s\n")

@@ -120,3 +120,14 @@ def test_meta_round_trips(frontier):
     (e,) = frontier.pop(1)
     assert e.depth == 2
     assert e.meta == {"redirect_urls": ["http://b.example/"], "retry_times": 2}
+
+
+def test_requeue_dropped_by_reason(frontier):
+    frontier.add([FrontierEntry.for_url(f"http://a.example/{i}") for i in range(3)])
+    for entry, reason in zip(frontier.pop(3), ["connection_error", "timeout", "http_error"]):
+        frontier.dropped(entry.url, reason)
+    assert frontier.dropped_counts() == {"connection_error": 1, "http_error": 1, "timeout": 1}
+    assert frontier.requeue_dropped(["timeout", "connection_error"]) == 2
+    assert frontier.pending() == 2 and frontier.dropped_counts() == {"http_error": 1}
+    assert [e.url for e in frontier.pop(5)] == ["http://a.example/0", "http://a.example/1"]
+    assert frontier.requeue_dropped([]) == 0

@@ -70,17 +70,20 @@ def test_without_campaigns_pages_export_with_empty_campaigns_and_say_so(
 
 
 @pytest.mark.parametrize("args", [("html", "pages"), ("gexf", "campaigns"), ("gexf", "sites")])
-def test_without_campaigns_nothing_else_runs(tmp_path, caplog, args) -> None:
+def test_without_campaigns_nothing_else_runs(tmp_path, capsys, args) -> None:
     run = make_run(tmp_path / "run", with_campaigns=False)
     out = tmp_path / "out"
     assert _export(run, args[0], out, args[1]) == 2
-    assert "cobweb analyze" in caplog.text and not out.exists()
+    what = "the HTML report" if args[0] == "html" else f"--view {args[1]}"
+    assert capsys.readouterr().err == (f"cobweb export: {what} needs {run / 'campaigns.json'}; "
+                                       f"run cobweb analyze {run} first\n")
+    assert not out.exists()
 
 
-def test_export_of_a_directory_without_a_crawl_fails_plainly(tmp_path, caplog) -> None:
+def test_export_of_a_directory_without_a_crawl_fails_plainly(tmp_path, capsys) -> None:
     assert _export(tmp_path, "gexf", tmp_path / "x.gexf") == 2
-    assert "no crawl here" in caplog.text
-
+    assert capsys.readouterr().err == (f"cobweb export: no crawl in {tmp_path} (no crawl.sqlite); "
+                                       f"run cobweb crawl URL -k KEYWORD -o {tmp_path} first\n")
 
 
 def test_a_user_error_is_one_line_and_exit_2(monkeypatch, capsys):

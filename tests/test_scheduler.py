@@ -164,3 +164,38 @@ def test_resume_requeues_in_flight(tmp_path):
     assert [r.url for r in again] == ["http://a.example/1", "http://a.example/2"]
     assert all(r.callback == spider.parse for r in again)
     sched.close("finished")
+
+
+def test_network_failures_are_queued_again_on_resume_others_on_request(tmp_path):
+    crawler, spider, sched = open_scheduler(tmp_path)
+    reasons = ["connection_error", "timeout", "http_error", "too_large"]
+    for i in range(len(reasons)):
+        sched.enqueue_request(Request(f"http://a.example/{i}"))
+    for req, reason in zip(drain(sched), reasons):
+        crawler.signals.send_catch_log(request_rejected, request=req, reason=reason, detail="x")
+    sched.close("finished")
+    assert crawler.stats.get_value("cobweb/frontier/retryable") == 2
+    # the next run queues the network failures again, not what the sites refused
+    crawler, spider, sched = open_scheduler(tmp_path)
+    assert crawler.stats.get_value("cobweb/frontier/retried_drops") == 2
+    assert [r.url for r in drain(sched)] == ["http://a.example/0", "http://a.example/1"]
+    sched.close("shutdown")
+    # COBWEB_RETRY_DROPPED (cobweb crawl --retry-dropped) names more reasons
+    crawler = get_crawler(KeywordsSpider, {**SETTINGS, "COBWEB_RETRY_DROPPED": ["http_error"]})
+    spider = KeywordsSpider.from_crawler(crawler, keywords="esim", run_dir=str(tmp_path))
+    crawler.spider = spider
+    sched = FrontierScheduler.from_crawler(crawler)
+    sched.open(spider)
+    assert {r.url for r in drain(sched)} == {"http://a.example/0", "http://a.example/1",
+                                             "http://a.example/2"}
+    sched.close("shutdown")
+
+
+def test_failed_fetch_is_dropped_with_its_reason(opened, tmp_path):
+    crawler, spider, sched = opened
+    sched.enqueue_request(Request("http://a.example/busy"))
+    (req,) = drain(sched)
+    finish(crawler, req, FetchOutcome(req.url, "http_error", "HTTP 503"))
+    probe = SQLiteFrontier.for_run(tmp_path)
+    assert probe.dropped_counts() == {"http_error": 1}
+    probe.close()

@@ -111,14 +111,14 @@ def _crawled_urls(out: Path) -> tuple[list[str], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.cli.crawl import format_summary
+    from crawler.cli.crawl import format_summary, make_run_dir
     from crawler.cli.main import main as cobweb
     from crawler.demoweb.generate import build_demo_web
     from crawler.demoweb.server import VirtualWebProxy
     from crawler.demoweb.truth import compare_campaigns, format_comparison
 
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    make_run_dir(out)
     _clear_previous_run(out)
     demo = build_demo_web(seed=args.seed)
     (out / "seeds.txt").write_text("\n".join(demo.seeds) + "\n", encoding="utf-8")

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
 from crawler.cli.errors import UserError
-from crawler.store import PageStore, store_path
-from output.campaigns import load_campaigns
-from output.formats import CAMPAIGN_FORMATS, write_graph
-from output.report import write_report
-from output.views import VIEWS, view_graph
-
-logger = logging.getLogger(__name__)
+from crawler.cli.runs import require_run, writing
 
 FORMATS = ("gexf", "graphml", "csv", "json", "html", "graphology", "stix", "misp")
+#: output.views.VIEWS, spelled out: importing the exporters (networkx, scipy) takes
+#: seconds, and every command builds this parser.
+VIEWS = ("pages", "sites", "campaigns")
 
 EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
@@ -49,25 +45,35 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    run_dir = Path(args.run_dir)
-    if not store_path(run_dir).exists():
-        logger.error("%s: no crawl here (expected %s)", run_dir, store_path(run_dir))
-        return 2
-    campaigns = load_campaigns(run_dir)  # logs a warning when missing
-    if campaigns is None and (args.format == "html" or args.view != "pages"):
-        what = "the HTML report" if args.format == "html" else f"--view {args.view}"
-        logger.error("%s needs %s/campaigns.json: run `cobweb analyze %s` first",
-                     what, run_dir, run_dir)
-        return 2
+    from crawler.store import PageStore, store_path
+    from output.campaigns import CAMPAIGNS_FILENAME, load_campaigns
+    from output.formats import CAMPAIGN_FORMATS, write_graph
+    from output.report import write_report
+    from output.views import view_graph
+
+    run_dir = require_run(args.run_dir)
     out = Path(args.output)
+    if args.format == "csv" and out.exists() and not out.is_dir():
+        raise UserError(f"{out} is a file, and --format csv writes a folder (nodes.csv, "
+                        "edges.csv); give a folder path with -o")
+    if args.format != "csv" and out.is_dir():
+        name = "report.html" if args.format == "html" else f"graph.{args.format}"
+        raise UserError(f"{out} is a folder; give a file path with -o, e.g. -o {out / name}")
     if args.format in CAMPAIGN_FORMATS:  # the campaigns only, for TIPs: no view, no store
-        if campaigns is None:
+        if not (run_dir / CAMPAIGNS_FILENAME).exists():
             raise UserError(f"--format {args.format} exports the campaigns of {run_dir}, which has"
                             f" no campaigns.json; run `cobweb analyze {run_dir}` first")
-        CAMPAIGN_FORMATS[args.format](campaigns, out)
+        with writing(out):
+            CAMPAIGN_FORMATS[args.format](load_campaigns(run_dir), out)
         print(out)
         return 0
-    with PageStore(store_path(run_dir)) as store:
+    needs_campaigns = args.format == "html" or args.view != "pages"
+    if needs_campaigns and not (run_dir / CAMPAIGNS_FILENAME).exists():
+        what = "the HTML report" if args.format == "html" else f"--view {args.view}"
+        raise UserError(f"{what} needs {run_dir / CAMPAIGNS_FILENAME}; run cobweb analyze "
+                        f"{run_dir} first")
+    campaigns = load_campaigns(run_dir)  # a warning when missing: pages export without
+    with PageStore(store_path(run_dir)) as store, writing(out):
         if args.format == "html":
             write_report(store, campaigns, out)
         else:

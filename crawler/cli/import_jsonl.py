@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.cli.errors import UserError
+
 EXAMPLE = """example:
   cobweb import pages.jsonl -o runs/esim
 
@@ -34,8 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     src = Path(args.file)
     if not src.is_file():
-        print(f"cobweb import: no such file: {src}", file=sys.stderr)
-        return 2
+        raise UserError(f"no such file: {src}; give a JSON-lines file of pages")
     report = import_jsonl(src, args.output)
     print(
         f"imported {report.pages} pages ({report.new_pages} new, {report.pairs} page-artifact"

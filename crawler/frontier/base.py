@@ -29,10 +29,15 @@ from typing import Any, Literal
 from crawler.records import DropReason
 from crawler.urls import canonical_url
 
-__all__ = ["Frontier", "FrontierEntry", "EntryState", "STATES"]
+__all__ = ["Frontier", "FrontierEntry", "EntryState", "STATES", "NETWORK_REASONS"]
 
 EntryState = Literal["queued", "in_flight", "done", "dropped"]
 STATES: tuple[EntryState, ...] = ("queued", "in_flight", "done", "dropped")
+
+#: Drops of network-level failures (name resolution, refused or unreachable
+#: proxy or host, timeouts): the URL may answer through another network path or
+#: once the proxy is back, so a resumed crawl queues these again.
+NETWORK_REASONS: tuple[DropReason, ...] = ("connection_error", "timeout")
 
 
 @dataclass(slots=True)
@@ -98,6 +103,14 @@ class Frontier(ABC):
     @abstractmethod
     def requeue_in_flight(self) -> int:
         """Queue every in-flight entry again (after a crash); return how many."""
+
+    @abstractmethod
+    def requeue_dropped(self, reasons: Iterable[str]) -> int:
+        """Queue again every entry dropped for one of ``reasons``; return how many."""
+
+    @abstractmethod
+    def dropped_counts(self) -> dict[str, int]:
+        """Dropped entries by reason code."""
 
     @abstractmethod
     def pending(self) -> int:

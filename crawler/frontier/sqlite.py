@@ -12,6 +12,10 @@ transaction survives ``kill -9``), and every method is one transaction.
 (1, 1)
 >>> f.done([f.pop(1)[0].url]), f.stats()
 (1, {'queued': 0, 'in_flight': 0, 'done': 1, 'dropped': 0})
+>>> f.add([FrontierEntry.for_url("http://b.example/")]), f.dropped(f.pop(1)[0].url, "timeout")
+(1, True)
+>>> f.dropped_counts(), f.requeue_dropped(["timeout"]), f.pending()
+({'timeout': 1}, 1, 1)
 >>> f.close()
 """
 
@@ -152,6 +156,18 @@ class SQLiteFrontier(Frontier):
         if changed:
             logger.info("frontier: %s in-flight URLs queued again", changed)
         return changed
+
+    def requeue_dropped(self, reasons: Iterable[str]) -> int:
+        changed = self._write("UPDATE frontier SET state = 0, reason = '' WHERE state = 3 AND reason = ?",
+                              [(r,) for r in sorted(set(reasons))])
+        self._pending += changed
+        if changed:
+            logger.info("frontier: %s dropped URLs queued again", changed)
+        return changed
+
+    def dropped_counts(self) -> dict[str, int]:
+        return dict(self.conn.execute(
+            "SELECT reason, COUNT(*) FROM frontier WHERE state = 3 GROUP BY reason ORDER BY reason"))
 
     def pending(self) -> int:
         return self._pending

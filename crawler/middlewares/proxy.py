@@ -31,7 +31,9 @@ class ProxyMiddleware:
 
     def __init__(self, proxy: str | None) -> None:
         if not proxy:
-            raise NotConfigured("COBWEB_PROXY is empty")
+            # no message: Scrapy would log one as a warning on every crawl without
+            # --proxy, even while http_proxy is in use
+            raise NotConfigured
         self.proxy = proxy
 
     @classmethod
