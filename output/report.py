@@ -117,9 +117,10 @@ details.explain p { margin: 6px 0; }
 .plot { display: block; max-width: none; height: auto; }
 .graph-controls { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center;
                   margin: 8px 0; }
-.graph-controls label { display: flex; gap: 6px; align-items: center; }
+.graph-controls label { display: flex; gap: 6px; align-items: center; min-width: 0;
+                        max-width: 100%; }
 .graph-controls input, .graph-controls select { font: inherit; padding: 3px 6px;
-                                                max-width: 100%; min-width: 0; }
+                                                min-width: 0; max-width: 28em; flex: 1 1 auto; }
 .graph-wrap { display: flex; gap: 12px; }
 #cobweb-graph { flex: 1; min-width: 0; height: 560px; background: #fff;
                 border: 1px solid var(--line); position: relative; }
@@ -130,7 +131,7 @@ details.explain p { margin: 6px 0; }
 ol.campaign-list { margin: 6px 0 0; padding-left: 0; list-style: none; max-height: 220px;
                    overflow-y: auto; columns: 4 220px; }
 ol.campaign-list li { break-inside: avoid; }
-ol.campaign-list button { font: inherit; border: 0; background: none; padding: 1px 2px;
+ol.campaign-list button { max-width: 100%; overflow-wrap: anywhere; font: inherit; border: 0; background: none; padding: 1px 2px;
                           cursor: pointer; text-align: left; color: var(--ink); }
 ol.campaign-list button[aria-pressed="true"] { background: #e8f0fe; }
 .graph-status { padding: 16px; color: var(--muted); }
@@ -145,6 +146,8 @@ ul.cols { columns: 3 220px; margin: 0; padding-left: 18px; }
   header h1 { font-size: 19px; }
   .campaign { padding: 4px 10px 12px; }
   .graph-wrap { flex-direction: column; }
+  .graph-controls label { flex: 1 1 100%; }
+  .graph-controls input, .graph-controls select { width: 100%; max-width: none; }
   #cobweb-graph { flex: none; width: 100%; height: 70vh; min-height: 340px; }
   #cobweb-graph-details { width: 100%; max-height: none; }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
