@@ -91,7 +91,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 .table-wrap { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f0f2f5; font-weight: 600; }
+th { background: #f0f2f5; font-weight: 600; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .url { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px;
              overflow-wrap: anywhere; word-break: normal; }
@@ -118,7 +118,7 @@ details.explain p { margin: 6px 0; }
 .graph-controls { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center;
                   margin: 8px 0; }
 .graph-controls label { display: flex; gap: 6px; align-items: center; min-width: 0;
-                        max-width: 100%; }
+                        max-width: 100%; overflow-wrap: normal; }
 .graph-controls input, .graph-controls select { font: inherit; padding: 3px 6px;
                                                 min-width: 0; max-width: 28em; flex: 1 1 auto; }
 .graph-wrap { display: flex; gap: 12px; }
@@ -148,12 +148,17 @@ ul.cols { columns: 3 220px; margin: 0; padding-left: 18px; }
   .graph-wrap { flex-direction: column; }
   .graph-controls label { flex: 1 1 100%; }
   .graph-controls input, .graph-controls select { width: 100%; max-width: none; }
-  #cobweb-graph { flex: none; width: 100%; height: 70vh; min-height: 340px; }
+  #cobweb-graph { flex: none; width: 100%; height: 115vw; max-height: 75vh; min-height: 340px; }
   #cobweb-graph-details { width: 100%; max-height: none; }
-  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+  table.cards, table.cards tbody, table.cards td { display: block; width: 100%; }
   table.cards thead { display: none; }
-  table.cards tr { border: 1px solid var(--line); margin: 0 0 10px; background: #fff; }
-  table.cards td { border: 0; border-bottom: 1px solid #eee; min-width: 0; }
+  table.cards tr { display: flex; flex-wrap: wrap; border: 1px solid var(--line);
+                   margin: 0 0 10px; background: #fff; }
+  table.cards td { flex: 1 1 100%; border: 0; border-bottom: 1px solid #eee; min-width: 0; }
+  table.cards td.num { flex: 1 1 22%; }
+  table.cards td.rank { flex: 0 0 3.2em; }
+  table.cards td.name { flex: 1 1 60%; }
+  table.cards td.half { flex: 1 1 45%; }
   table.cards td.num { text-align: left; }
   table.cards td::before { content: attr(data-label); display: block; font-size: 11px;
                            color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
@@ -487,15 +492,15 @@ def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str], unscore
         core = f' <span class="muted">({len(c["core"])} core)</span>' if "core" in c else ""
         rows.append(
             "<tr>"
-            f'<td class="num" data-label="#">{i + 1}</td>'
-            f'<td data-label="Campaign"><span class="swatch" style="background:{colors[c["id"]]}">'
+            f'<td class="num rank" data-label="#">{i + 1}</td>'
+            f'<td class="name" data-label="Campaign"><span class="swatch" style="background:{colors[c["id"]]}">'
             f'</span><a href="#campaign-{i + 1}">{_e(c.get("label") or c["id"], 80)}</a>'
             f'<br><code class="muted">{_e(c["id"])}</code></td>'
             f'<td class="num" data-label="Score">{float(c.get("score", 0)):.2f}</td>'
             f'<td class="num" data-label="Pages">{size}{core}</td>'
             f'<td class="num" data-label="Sites">{len(c.get("domains", []))}</td>'
-            f'<td data-label="First seen">{_when(c.get("first_seen", ""))}</td>'
-            f'<td data-label="Last seen">{_when(c.get("last_seen", ""))}</td>'
+            f'<td class="half" data-label="First seen">{_when(c.get("first_seen", ""))}</td>'
+            f'<td class="half" data-label="Last seen">{_when(c.get("last_seen", ""))}</td>'
             f'<td data-label="Evidence, strongest first"><ul class="evidence">{evidence}</ul></td>'
             "</tr>"
         )
@@ -522,8 +527,8 @@ def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str], unscore
 
 def _evidence_table(c: dict[str, Any]) -> str:
     rows = "".join(
-        f'<tr><td data-label="Strength">{_badge(ev.get("strength"))}</td>'
-        f'<td data-label="Kind">{_e(ev.get("kind", ""))}</td>'
+        f'<tr><td class="half" data-label="Strength">{_badge(ev.get("strength"))}</td>'
+        f'<td class="half" data-label="Kind">{_e(ev.get("kind", ""))}</td>'
         f'<td data-label="Artifact"><code>{_e(ev.get("label", ""), 160)}</code></td>'
         f'<td class="num" data-label="Pages (core)">{int(ev.get("pages", 0))}'
         + (f' ({int(ev["core_pages"])})' if "core_pages" in ev else "") + "</td>"
@@ -576,13 +581,13 @@ def _pages_table(c: dict[str, Any], pages: _Pages) -> str:
     for url, title, fetched in listed:
         role = ""
         if core is not None:
-            role = ('<td data-label="Role"><span class="badge core">core</span></td>' if url in core
-                    else '<td data-label="Role"><span class="badge">attached</span></td>')
+            role = ('<td class="half" data-label="Role"><span class="badge core">core</span></td>' if url in core
+                    else '<td class="half" data-label="Role"><span class="badge">attached</span></td>')
         rows.append(
             f"<tr>{role}<td data-label=\"Title\">{_e(title, 140) or _NO_TITLE}</td>"
             f'<td class="url" data-label="URL">{_e(url, 300)}</td>'
-            f'<td data-label="Page date">{_page_date_cell(url, pages)}</td>'
-            f'<td data-label="Fetched">{_when(fetched)}</td></tr>'
+            f'<td class="half" data-label="Page date">{_page_date_cell(url, pages)}</td>'
+            f'<td class="half" data-label="Fetched">{_when(fetched)}</td></tr>'
         )
     total = len(c.get("pages", []))
     if not rows:

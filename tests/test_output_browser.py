@@ -173,7 +173,7 @@ def test_report_reads_at_phone_and_laptop_width(at_width, browser, many_report, 
     assert m["narrowestEvidence"] >= 200  # evidence reads as lines, not 1-4 characters
     assert m["narrowestUrl"] >= 150
     if width == PHONE:
-        assert m["rowDisplay"] == "block"  # the campaign table turns into cards
+        assert m["rowDisplay"] == "flex"  # the campaign table turns into cards
         assert m["graphWidth"] >= width - 40 and m["graphHeight"] >= 340
     else:
         assert m["rowDisplay"] == "table-row"

@@ -46,15 +46,37 @@ function labelY(container, data, size) {
   return Math.min(Math.max(data.y + size / 3, size), container.clientHeight - 3);
 }
 
+// Labels drawn in the current frame, as [left, top, right, bottom, node] boxes; campaign
+// labels are reserved first (see reserveCampaignLabels), so the others make way for them.
+const drawnLabels = [];
+// Set before each frame; the frame's first label reserves the campaign labels (sigma has by
+// then placed the nodes, which it has not yet done when "beforeRender" fires on a first frame).
+const frame = { fresh: true, reserve: null };
+const scratch = document.createElement("canvas").getContext("2d");
+
+function overlaps(box) {
+  return drawnLabels.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+}
+
 function fittedLabel(container) {
   return (context, data, settings) => {
+    if (frame.fresh && frame.reserve) frame.reserve();
+    frame.fresh = false;
     if (!data.label) return;
     const size = settings.labelSize;
     context.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
-    const x = labelX(container, data, context.measureText(data.label).width);
+    const width = context.measureText(data.label).width;
+    const x = labelX(container, data, width);
     if (x === null) return; // fits on neither side: no label rather than a cut one
+    const y = labelY(container, data, size);
+    const reserved = drawnLabels.find((b) => b[4] === data.key);
+    if (!reserved) {
+      const box = [x - 2, y - size, x + width + 2, y + 4, null];
+      if (overlaps(box)) return; // another label holds this spot: zoom in to see this one
+      drawnLabels.push(box);
+    }
     context.fillStyle = LABEL_COLOR;
-    context.fillText(data.label, x, labelY(container, data, size));
+    context.fillText(data.label, x, y);
   };
 }
 
@@ -83,6 +105,27 @@ function fittedHover(container) {
     context.fillStyle = LABEL_COLOR;
     context.fillText(label, x, y);
   };
+}
+
+// Reserve the spots of the campaign nodes' labels before sigma draws any label.
+function reserveCampaignLabels(renderer, graph, container) {
+  drawnLabels.length = 0;
+  const settings = renderer.getSettings();
+  const size = settings.labelSize;
+  scratch.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+  graph.forEachNode((node, attrs) => {
+    if (attrs.kind !== "campaign") return;
+    const data = renderer.getNodeDisplayData(node);
+    if (!data || data.hidden || !data.label) return;
+    const { x, y } = renderer.framedGraphToViewport(data);
+    const at = { x, y, size: renderer.scaleSize(data.size) };
+    const width = scratch.measureText(data.label).width;
+    const lx = labelX(container, at, width);
+    if (lx === null) return;
+    const ly = labelY(container, at, size);
+    const box = [lx - 2, ly - size, lx + width + 2, ly + 4, node];
+    if (!overlaps(box)) drawnLabels.push(box);
+  });
 }
 
 function describeNode(panel, graph, node) {
@@ -172,6 +215,12 @@ function start() {
     return;
   }
 
+  frame.reserve = () => reserveCampaignLabels(renderer, graph, container);
+  renderer.on("beforeRender", () => {
+    frame.fresh = true;
+    drawnLabels.length = 0;
+  });
+
   const state = { hovered: null, campaign: "", matches: new Set() };
   const inCampaign = (node) => {
     if (!state.campaign) return true;
@@ -190,7 +239,8 @@ function start() {
     if (state.hovered && node !== state.hovered && !graph.areNeighbors(node, state.hovered)) {
       return { ...data, color: "#e4e4e4", label: "", zIndex: 0 };
     }
-    return { ...data, zIndex: data.kind === "campaign" ? 2 : 1 };
+    if (data.kind === "campaign") return { ...data, forceLabel: true, zIndex: 2 };
+    return { ...data, zIndex: 1 };
   });
   renderer.setSetting("edgeReducer", (edge, data) => {
     const [a, b] = graph.extremities(edge);
