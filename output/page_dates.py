@@ -16,6 +16,8 @@ after ``not_after`` (the fetch time) is not a publication date and is ignored.
 
 >>> page_date('<meta property="article:published_time" content="2024-03-15T10:00:00+08:00">', "")
 PageDate(when='2024-03-15T02:00:00Z', source='meta')
+>>> page_date('<meta content="2024-01-02T03:04:05-05:00" property="article:published_time">', "")
+PageDate(when='2024-01-02T08:04:05Z', source='meta')
 >>> page_date('<script type="application/ld+json">{"datePublished": "2023-12-01"}</script>', "")
 PageDate(when='2023-12-01T00:00:00Z', source='json-ld')
 >>> page_date('<p>Posted <time datetime="2022-05-06 08:09">May 6</time></p>', "")
