@@ -217,13 +217,16 @@ def graph_bundle() -> str | None:
 def reported_campaigns(doc: CampaignsDoc | None) -> tuple[list[dict[str, Any]], int]:
     """The campaigns the report lists (score above 0, strongest first) and how many it leaves out.
 
+    A campaign without a ``score`` is listed; one whose score is 0 is a group tied by
+    no strong evidence across sites, counted but not listed.
+
     >>> reported_campaigns({"campaigns": [{"id": "c-1", "score": 0.4}, {"id": "c-2", "score": 0}]})
     ([{'id': 'c-1', 'score': 0.4}], 1)
     """
     items, unscored = [], 0
     for c in campaign_list(doc):
         try:
-            score = float(c.get("score", 0) or 0)
+            score = float(c["score"]) if "score" in c else 1.0  # no score given: listed
         except (TypeError, ValueError):
             score = 0.0
         if score > 0:
