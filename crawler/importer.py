@@ -45,6 +45,7 @@ from typing import get_args
 
 import orjson
 
+from crawler.labels import canonical_artifacts
 from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactSource, PageRecord
 from crawler.store import PageStore
 from crawler.urls import canonical_url, is_http_url
@@ -180,7 +181,7 @@ def parse_line(line: str | bytes, lineno: int) -> ImportedPage | None:
     title, text = obj.get("title", ""), obj.get("text", "")
     if not isinstance(title, str) or not isinstance(text, str):
         raise BadLine(lineno, '"title" and "text" must be strings')
-    artifacts = _artifacts(arts or [], lineno)
+    artifacts = canonical_artifacts(_artifacts(arts or [], lineno))
     return ImportedPage(url, fetched_at, artifacts, html, title, text)
 
 

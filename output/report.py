@@ -1,9 +1,17 @@
-"""The HTML report: one self-contained file an investigator opens offline.
+"""The HTML report: one self-contained file an investigator opens offline, on a laptop or a phone.
 
 It holds a campaign table with evidence, the sizes and timeline plots (inline
 SVG), an interactive graph of the campaigns (sigma.js + graphology, bundled at
 install time into ``output/report_graph.min.js`` and inlined here) and a
-section per campaign with its pages, sites, artifacts and dates.
+section per campaign with its pages, sites, artifacts and dates. It says what
+score, strength and rarity (the evidence weight) mean.
+
+Bounded at any run size: the table lists the :data:`TABLE_LIMIT` strongest
+campaigns, the graph draws :data:`GRAPH_LIMIT` of them (laid out in linear time
+by :mod:`output.layout`), the plots :data:`PLOT_LIMIT` and the detail sections
+:data:`SECTION_LIMIT`; each part says what it leaves out and where the rest is
+(``campaigns.csv`` and the graph exports). Groups with score 0 (no strong
+evidence across sites) are counted, not listed as campaigns.
 
 Everything that came from crawled pages is stripped of control characters and
 HTML-escaped; the graph's data sits in a ``<script type="application/json">``
@@ -21,78 +29,141 @@ import html
 import json
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from analysis.campaigns import page_campaigns
 from crawler.store import PageStore
 from crawler.atomic import atomic_output
 from output.campaigns import CampaignsDoc, campaign_list
+from output.evidence import (CORE_MEANING, SCORE_MEANING, STRENGTH_MEANING, WEIGHT_MEANING,
+                             by_strength, set_aside_labels)
 from output.graphdata import GraphData
+from output.layout import campaign_layout
+from output.page_dates import PageDate, page_date
+from output.store_queries import page_html, page_rows
 from output.style import campaign_palette, hex_color, kind_color
 from output.svgplots import Bar, Track, parse_time, size_bars, timeline
 from output.text import one_line, xml_id, xml_text
 from output.views import campaigns_graph, campaigns_view
 
-__all__ = ["write_report", "render_report", "graph_bundle", "BUNDLE_NAME", "safe_json"]
+__all__ = ["write_report", "render_report", "graph_bundle", "BUNDLE_NAME", "safe_json",
+           "reported_campaigns"]
 
 logger = logging.getLogger(__name__)
 
 BUNDLE_NAME = "report_graph.min.js"
 #: How many of a campaign's pages, sites and artifacts of one kind the report lists.
-LIST_LIMIT = 200
-#: Components up to this size get the Kamada-Kawai layout, larger ones a spring layout.
-_KK_LIMIT = 400
+LIST_LIMIT = 100
+#: How many campaigns the campaign table lists.
+TABLE_LIMIT = 500
+#: How many campaigns get a section of their own.
+SECTION_LIMIT = 50
+#: How many campaigns the graph draws, and how many of each one's sites and evidence.
+GRAPH_LIMIT = 40
+GRAPH_SITES = 60
+GRAPH_EVIDENCE = 25
 #: How many campaigns the plots show.
 PLOT_LIMIT = 30
+#: The timeline plots at most this many pages per campaign (an even sample of larger ones).
+TIMELINE_SAMPLE = 5000
 
 _CSS = """
-:root { color-scheme: light; --ink: #1d1d1f; --muted: #666; --line: #ddd; }
+:root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --line: #ddd; --pad: 28px; }
 * { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink);
-       margin: 0; background: #fafafa; }
-header { background: #1d2733; color: #fff; padding: 18px 28px; }
+       margin: 0; background: #fafafa; overflow-wrap: anywhere; }
+header { background: #1d2733; color: #fff; padding: 18px var(--pad); }
 header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 0; color: #c9d3de; }
-nav { padding: 8px 28px; background: #eef1f4; border-bottom: 1px solid var(--line); }
-nav a { margin-right: 16px; color: #1d4f91; text-decoration: none; }
-main { padding: 8px 28px 40px; max-width: 1280px; }
+nav { padding: 8px var(--pad); background: #eef1f4; border-bottom: 1px solid var(--line);
+      display: flex; flex-wrap: wrap; gap: 4px 16px; }
+nav a { color: #1d4f91; text-decoration: none; }
+main { padding: 8px var(--pad) 40px; max-width: 1280px; }
 section { margin: 22px 0; }
 h2 { font-size: 18px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f0f2f5; font-weight: 600; }
+th { background: #f0f2f5; font-weight: 600; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .url { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px;
-             word-break: break-all; }
+             overflow-wrap: anywhere; word-break: normal; }
+td.url { min-width: 16em; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-          margin-right: 6px; vertical-align: -1px; }
-.evidence { margin: 0; padding-left: 16px; }
+          margin-right: 6px; vertical-align: -1px; flex: none; }
+.evidence { margin: 0; padding-left: 16px; min-width: 14em; }
+.badge { display: inline-block; font-size: 11px; padding: 0 5px; border-radius: 8px;
+         background: #e8eaed; color: #333; }
+.badge.strong { background: #fde7e7; color: #8a1c1c; }
+.badge.core { background: #e3f1e3; color: #1d5e20; }
 .muted { color: var(--muted); }
 .date { white-space: nowrap; }
+details.explain { background: #fff; border: 1px solid var(--line); padding: 6px 12px;
+                  margin: 8px 0 12px; }
+details.explain summary { cursor: pointer; font-weight: 600; }
+details.explain p { margin: 6px 0; }
 .plots { display: flex; flex-wrap: wrap; gap: 24px; }
-.plots figure { margin: 0; background: #fff; border: 1px solid var(--line); padding: 10px; }
+.plots figure { margin: 0; background: #fff; border: 1px solid var(--line); padding: 10px;
+                max-width: 100%; overflow-x: auto; }
 .plots figcaption { font-weight: 600; margin-bottom: 6px; }
-.plot { max-width: 100%; height: auto; }
+.plots figcaption .muted { font-weight: 400; }
+.plot { display: block; max-width: none; height: auto; }
+.graph-controls { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center;
+                  margin: 8px 0; }
+.graph-controls label { display: flex; gap: 6px; align-items: center; min-width: 0;
+                        max-width: 100%; overflow-wrap: normal; }
+.graph-controls input, .graph-controls select { font: inherit; padding: 3px 6px;
+                                                min-width: 0; max-width: 28em; flex: 1 1 auto; }
 .graph-wrap { display: flex; gap: 12px; }
-#cobweb-graph { flex: 1; height: 560px; background: #fff; border: 1px solid var(--line);
-                position: relative; }
-#cobweb-graph-details { width: 260px; background: #fff; border: 1px solid var(--line);
-                        padding: 10px; font-size: 13px; }
+#cobweb-graph { flex: 1; min-width: 0; height: 560px; background: #fff;
+                border: 1px solid var(--line); position: relative; }
+#cobweb-graph-details { width: 280px; flex: none; background: #fff; border: 1px solid var(--line);
+                        padding: 10px; font-size: 13px; max-height: 560px; overflow-y: auto; }
 #cobweb-graph-details dt { font-weight: 600; }
-#cobweb-graph-details dd { margin: 0 0 6px; word-break: break-all; }
+#cobweb-graph-details dd { margin: 0 0 6px; overflow-wrap: anywhere; }
+ol.campaign-list { margin: 6px 0 0; padding-left: 0; list-style: none; max-height: 220px;
+                   overflow-y: auto; columns: 4 220px; }
+ol.campaign-list li { break-inside: avoid; }
+ol.campaign-list button { max-width: 100%; overflow-wrap: anywhere; font: inherit; border: 0; background: none; padding: 1px 2px;
+                          cursor: pointer; text-align: left; color: var(--ink); }
+ol.campaign-list button[aria-pressed="true"] { background: #e8f0fe; }
 .graph-status { padding: 16px; color: var(--muted); }
-.legend span { margin-right: 14px; }
+.legend span { margin-right: 14px; white-space: nowrap; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 dl.facts dt { font-weight: 600; }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; }
 .campaign { background: #fff; border: 1px solid var(--line); padding: 4px 18px 14px; }
 ul.cols { columns: 3 220px; margin: 0; padding-left: 18px; }
+@media (max-width: 700px) {
+  :root { --pad: 12px; }
+  header h1 { font-size: 19px; }
+  .campaign { padding: 4px 10px 12px; }
+  .graph-wrap { flex-direction: column; }
+  .graph-controls label { flex: 1 1 100%; }
+  .graph-controls input, .graph-controls select { width: 100%; max-width: none; }
+  #cobweb-graph { flex: none; width: 100%; height: 115vw; max-height: 75vh; min-height: 340px; }
+  #cobweb-graph-details { width: 100%; max-height: none; }
+  table.cards, table.cards tbody, table.cards td { display: block; width: 100%; }
+  table.cards thead { display: none; }
+  table.cards tr { display: flex; flex-wrap: wrap; border: 1px solid var(--line);
+                   margin: 0 0 10px; background: #fff; }
+  table.cards td { flex: 1 1 100%; border: 0; border-bottom: 1px solid #eee; min-width: 0; }
+  table.cards td.num { flex: 1 1 22%; }
+  table.cards td.rank { flex: 0 0 3.2em; }
+  table.cards td.name { flex: 1 1 60%; }
+  table.cards td.half { flex: 1 1 45%; }
+  table.cards td.num { text-align: left; }
+  table.cards td::before { content: attr(data-label); display: block; font-size: 11px;
+                           color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+  .evidence { min-width: 0; }
+}
 """
 
 
@@ -143,50 +214,93 @@ def graph_bundle() -> str | None:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-def _layout(G: nx.Graph) -> dict[Any, tuple[float, float]]:
-    """Each connected component laid out on its own, components packed on a grid, largest first."""
-    parts = sorted(nx.connected_components(G), key=lambda c: (-len(c), min(map(str, c))))
-    if not parts:
-        return {}
-    columns = math.ceil(math.sqrt(len(parts)))
-    cell = 2.2 * math.sqrt(len(parts[0])) + 2.0
-    pos: dict[Any, tuple[float, float]] = {}
-    for i, part in enumerate(parts):
-        scale = math.sqrt(len(part))
-        if len(part) == 1:
-            sub = {next(iter(part)): (0.0, 0.0)}
-        elif len(part) <= _KK_LIMIT:  # even spacing; O(n^2) memory, so small parts only
-            sub = nx.kamada_kawai_layout(G.subgraph(part), weight=None, scale=scale)
+def reported_campaigns(doc: CampaignsDoc | None) -> tuple[list[dict[str, Any]], int]:
+    """The campaigns the report lists (score above 0, strongest first) and how many it leaves out.
+
+    A campaign without a ``score`` is listed; one whose score is 0 is a group tied by
+    no strong evidence across sites, counted but not listed.
+
+    >>> reported_campaigns({"campaigns": [{"id": "c-1", "score": 0.4}, {"id": "c-2", "score": 0}]})
+    ([{'id': 'c-1', 'score': 0.4}], 1)
+    """
+    items, unscored = [], 0
+    for c in campaign_list(doc):
+        try:
+            score = float(c["score"]) if "score" in c else 1.0  # no score given: listed
+        except (TypeError, ValueError):
+            score = 0.0
+        if score > 0:
+            items.append(c)
         else:
-            sub = nx.spring_layout(G.subgraph(part), seed=0, iterations=80, scale=scale)
-        ox, oy = (i % columns) * cell, -(i // columns) * cell
-        for node, (x, y) in sub.items():
-            pos[node] = (float(x) + ox, float(y) + oy)
-    return pos
+            unscored += 1
+    return items, unscored
+
+
+# -- the graph -----------------------------------------------------------------------------
+
+def _drawn_graph(items: list[dict[str, Any]]) -> tuple[nx.Graph, dict[str, int]]:
+    """The campaigns graph of the :data:`GRAPH_LIMIT` strongest campaigns, trimmed to fit.
+
+    Each campaign keeps its :data:`GRAPH_EVIDENCE` strongest evidence artifacts
+    and the :data:`GRAPH_SITES` sites with most of its pages; returns the graph
+    and, per campaign id, how many of its sites and artifacts were left out.
+    """
+    trimmed = []
+    left_out: dict[str, int] = {}
+    for c in items[:GRAPH_LIMIT]:
+        evidence = by_strength(c.get("evidence", []))
+        trimmed.append({**c, "evidence": evidence[:GRAPH_EVIDENCE]})
+        left_out[str(c["id"])] = max(len(evidence) - GRAPH_EVIDENCE, 0)
+    G = campaigns_graph({"campaigns": trimmed})
+    for c in trimmed:
+        cid = str(c["id"])
+        own_sites = sorted(
+            (n for n in G.neighbors(f"campaign:{cid}")
+             if G.nodes[n].get("kind") == "site" and G.nodes[n].get("campaign") == cid
+             and not G.nodes[n].get("evidence")),
+            key=lambda n: (-int(G.nodes[n].get("pages", 0)), n),
+        )
+        G.remove_nodes_from(own_sites[GRAPH_SITES:])
+        left_out[cid] += len(own_sites[GRAPH_SITES:])
+    return G, left_out
 
 
 def _graph_payload(data: GraphData, pos: dict[Any, tuple[float, float]],
-                   numbers: dict[str, int]) -> dict[str, Any]:
-    """graphology's serialized form of the ``campaigns`` view, with positions.
+                   numbers: dict[str, int], left_out: dict[str, int]) -> dict[str, Any]:
+    """graphology's serialized form of the drawn graph, with positions.
 
     Colours and sizes are the view's (as in the GEXF); campaign nodes are
-    labelled with their number in the report (``#1 ...``) and drawn larger.
+    labelled with their number in the report (``#1 ...``) and drawn larger,
+    hubs (listed by several campaigns) are drawn larger and say so.
     """
     nodes = []
     for n in data.nodes():
         kind = str(n.attrs.get("kind", ""))
         label = one_line(n.label)
+        shared = int(n.attrs.get("campaigns", 1) or 1)
+        size = n.size
         if kind == "campaign":
-            label = f"#{numbers.get(str(n.attrs.get('campaign')), 0)} {label}"
+            cid = str(n.attrs.get("campaign"))
+            label = f"#{numbers.get(cid, 0)} {label}"
+            size *= 1.6
+        elif shared > 1:
+            size = max(size, 8.0) * 1.2
         attrs: dict[str, Any] = {
             "label": label,
             "x": pos[n.id][0],
             "y": pos[n.id][1],
-            "size": n.size * (1.6 if kind == "campaign" else 1.0),
+            "size": size,
             "color": hex_color(n.color),
             "kind": kind,
         }
-        for key in ("campaign", "pages", "score", "first_seen", "last_seen"):
+        if kind == "campaign":
+            attrs["number"] = numbers.get(str(n.attrs.get("campaign")), 0)
+            if left_out.get(str(n.attrs.get("campaign"))):
+                attrs["not_drawn"] = left_out[str(n.attrs.get("campaign"))]
+        if shared > 1:
+            attrs["hub"] = shared
+        for key in ("campaign", "campaign_label", "pages", "score", "strength", "first_seen",
+                    "last_seen"):
             value = n.attrs.get(key)
             if value not in (None, ""):
                 attrs[key] = xml_text(value) if isinstance(value, str) else value
@@ -199,23 +313,153 @@ def _graph_payload(data: GraphData, pos: dict[Any, tuple[float, float]],
     return {"attributes": {}, "nodes": nodes, "edges": edges}
 
 
-def _page_details(
-    store: PageStore, campaigns: CampaignsDoc
-) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[str]]]:
-    """Per campaign id: up to :data:`LIST_LIMIT` pages ``(url, title, fetched_at)``, and all fetch times."""
-    membership = page_campaigns(campaigns)
-    listed: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    times: dict[str, list[str]] = defaultdict(list)
-    for page in store.iter_pages():
-        cid = membership.get(page.url)
+def _graph_section(items: list[dict[str, Any]], colors: dict[str, str],
+                   numbers: dict[str, int], bundle: str | None) -> tuple[str, str, str]:
+    """The graph section's HTML, its scripts and the CSP ``script-src``."""
+    if bundle is None:
+        return ('<p class="graph-status" id="graph-unavailable">The interactive graph view'
+                " is unavailable: its script was not built (run <code>make install</code>)."
+                " The GEXF export opens in Gephi.</p>", "", "'none'")
+    G, left_out = _drawn_graph(items)
+    kinds = sorted({str(d.get("kind", "")) for _, d in G.nodes(data=True)})
+    legend = "".join(
+        f'<span><span class="swatch" style="background:{hex_color(kind_color(k))}"></span>'
+        f"{_e(k)}</span>" for k in kinds if k not in ("campaign", "site")
+    )
+    drawn = items[:GRAPH_LIMIT]
+    scope = (f"All {len(items)} campaigns are drawn." if len(items) <= GRAPH_LIMIT else
+             f"The {len(drawn)} strongest of {len(items)} campaigns are drawn; the others are in"
+             ' the <a href="#campaigns">campaign table</a> and in every graph export'
+             " (<code>cobweb export RUN_DIR --view campaigns</code>).")
+    if any(left_out.values()):
+        scope += (f" Each campaign shows at most {GRAPH_SITES} sites (those with most of its"
+                  f" pages) and its {GRAPH_EVIDENCE} strongest evidence artifacts; its details"
+                  " say how many more it has.")
+    options = "".join(
+        f'<option value="{_e(c["id"])}">#{numbers[c["id"]]} {_e(c.get("label") or c["id"], 60)}'
+        "</option>" for c in drawn
+    )
+    picks = "".join(
+        f'<li><button type="button" data-campaign="{_e(c["id"])}" aria-pressed="false">'
+        f'<span class="swatch" style="background:{colors[c["id"]]}"></span>'
+        f'#{numbers[c["id"]]} {_e(c.get("label") or c["id"], 60)}</button></li>'
+        for c in drawn
+    )
+    section = (
+        f'<p class="muted">{scope}</p>'
+        '<p class="muted legend">A campaign and the sites and artifacts only it lists take the'
+        " campaign's colour and sit around it; a node several campaigns share is a"
+        " <strong>hub</strong>: it keeps its kind's colour, is drawn larger and sits between its"
+        f" campaigns. Kinds: {legend}. Labels show where they fit; zoom in for more. Hover a node"
+        " to see its neighbours, click it for details.</p>"
+        '<div class="graph-controls">'
+        '<label>Campaign <select id="cobweb-graph-filter"><option value="">all drawn</option>'
+        f"{options}</select></label>"
+        '<label>Search <input id="cobweb-graph-search" type="search" autocomplete="off"'
+        ' placeholder="handle, site, image…"></label>'
+        '<span id="cobweb-graph-found" class="muted" aria-live="polite"></span></div>'
+        '<div class="graph-wrap"><div id="cobweb-graph"></div>'
+        '<aside id="cobweb-graph-details"><p class="muted">Click a node, or pick a campaign:</p>'
+        f'<ol class="campaign-list">{picks}</ol></aside></div>'
+    )
+    digest = base64.b64encode(hashlib.sha256(bundle.encode("utf-8")).digest()).decode()
+    payload = _graph_payload(campaigns_view({"campaigns": drawn}, G), campaign_layout(G),
+                             numbers, left_out)
+    scripts = (
+        f'<script type="application/json" id="cobweb-graph-data">{safe_json(payload)}</script>\n'
+        f"<script>{bundle}</script>"
+    )
+    return section, scripts, f"'sha256-{digest}'"
+
+
+# -- pages, dates and plots ----------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Pages:
+    """What the report shows of the pages of the campaigns it details or plots."""
+
+    listed: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    sampled: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    dates: dict[str, PageDate] = field(default_factory=dict)
+
+
+def _page_details(store: PageStore, detailed: list[dict[str, Any]],
+                  plotted: list[dict[str, Any]]) -> _Pages:
+    """One pass over the store: listed pages, timeline samples; then the listed pages' own dates.
+
+    Per detailed campaign, its first :data:`LIST_LIMIT` pages in store order;
+    per plotted campaign, every page or an even sample of :data:`TIMELINE_SAMPLE`.
+    Own dates come from the listed pages' HTML and from every sampled URL.
+    """
+    out = _Pages()
+    membership: dict[str, str] = {}
+    stride: dict[str, int] = {}
+    for c in detailed + plotted:
+        for url in c.get("pages", []):
+            membership[str(url)] = str(c["id"])
+    for c in plotted:
+        size = int(c.get("size", len(c.get("pages", []))) or 1)
+        stride[str(c["id"])] = max(1, math.ceil(size / TIMELINE_SAMPLE))
+    seen: Counter[str] = Counter()
+    for url, title, fetched in page_rows(store):
+        cid = membership.get(url)
         if cid is None:
             continue
-        if page.fetched_at:
-            times[cid].append(page.fetched_at)
-        if len(listed[cid]) < LIST_LIMIT:
-            listed[cid].append((page.url, page.title, page.fetched_at))
-    return listed, times
+        if len(out.listed[cid]) < LIST_LIMIT:
+            out.listed[cid].append((url, title, fetched))
+        if cid in stride and seen[cid] % stride[cid] == 0:
+            out.sampled[cid].append((url, fetched))
+        seen[cid] += 1
+    fetched_at = {url: f for pages in out.listed.values() for url, _, f in pages}
+    for url, text in page_html(store, list(fetched_at)):
+        found = page_date(text, url, not_after=fetched_at[url] or None)
+        if found is not None:
+            out.dates[url] = found
+    return out
 
+
+def _track(c: dict[str, Any], color: str, pages: _Pages) -> Track:
+    track = Track(str(c.get("label") or c["id"]), color)
+    for url, fetched in pages.sampled.get(str(c["id"]), []):
+        own = pages.dates.get(url) or page_date(None, url, not_after=fetched or None)
+        if own is not None:
+            track.published.append(own.when)
+        elif fetched:
+            track.times.append(fetched)
+    return track
+
+
+def _plots(items: list[dict[str, Any]], colors: dict[str, str], pages: _Pages) -> str:
+    shown = items[:PLOT_LIMIT]
+    omitted = len(items) - len(shown)
+    bars = size_bars([
+        Bar(str(c.get("label") or c["id"]), float(c.get("size", len(c.get("pages", [])))),
+            colors[c["id"]])
+        for c in shown
+    ], omitted=omitted)
+    tracks = timeline([_track(c, colors[c["id"]], pages) for c in shown], omitted=omitted)
+    which = (f" — the {len(shown)} largest of {len(items)} campaigns; the other {omitted} are in"
+             " the campaign table" if omitted else "")
+    sampled = [c for c in shown if int(c.get("size", 0) or 0) > TIMELINE_SAMPLE]
+    sample_note = (f" Campaigns over {TIMELINE_SAMPLE:,} pages are plotted from an even sample"
+                   " of that many pages." if sampled else "")
+    no_bars, no_dates = '<p class="muted">No campaign.</p>', '<p class="muted">No dates.</p>'
+    return (
+        '<div class="plots">'
+        f'<figure id="plot-sizes"><figcaption>Campaign sizes (pages)<span class="muted">{which}'
+        f"</span></figcaption>{bars or no_bars}</figure>"
+        f'<figure id="plot-timeline"><figcaption>Timeline<span class="muted">{which}</span>'
+        '<br><span class="muted">Filled dots: the page\'s own date (its <code>&lt;time&gt;</code>,'
+        " <code>article:published_time</code>, JSON-LD <code>datePublished</code> or a date in"
+        f" its URL; the HTML is read for the first {LIST_LIMIT} pages of each campaign, the URL"
+        " for all); rings: the fetch time of pages that state no date."
+        f"{sample_note}</span></figcaption>"
+        f"{tracks or no_dates}</figure>"
+        "</div>"
+    )
+
+
+# -- tables and sections -------------------------------------------------------------------
 
 def _more(total: int, shown: int) -> str:
     if total <= shown:
@@ -224,95 +468,171 @@ def _more(total: int, shown: int) -> str:
             " GEXF, GraphML, CSV and JSON exports).</p>")
 
 
-def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str]) -> str:
+def _badge(strength: object) -> str:
+    s = str(strength or "")
+    return f'<span class="badge {"strong" if s == "strong" else ""}">{_e(s)}</span>' if s else ""
+
+
+def _explain() -> str:
+    return (
+        '<details class="explain" open><summary>What the numbers mean</summary>'
+        f"<p>{html.escape(SCORE_MEANING)}</p><p>{html.escape(STRENGTH_MEANING)}</p>"
+        f"<p>{html.escape(WEIGHT_MEANING)}</p><p>{html.escape(CORE_MEANING)}</p></details>"
+    )
+
+
+def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str], unscored: int) -> str:
     rows = []
-    for i, c in enumerate(items):
+    for i, c in enumerate(items[:TABLE_LIMIT]):
         evidence = "".join(
-            f"<li><code>{_e(ev.get('kind', ''))}:{_e(ev.get('label', ''), 80)}</code>"
+            f"<li>{_badge(ev.get('strength'))} <code>{_e(ev.get('kind', ''))}:"
+            f"{_e(ev.get('label', ''), 80)}</code>"
             f' <span class="muted">{int(ev.get("pages", 0))} pages, {int(ev.get("sites", 0))}'
-            f" sites, weight {float(ev.get('weight', 0)):.2f}</span></li>"
-            for ev in c.get("evidence", [])[:5]
+            " sites</span></li>"
+            for ev in by_strength(c.get("evidence", []))[:5]
         )
+        size = int(c.get("size", len(c.get("pages", []))))
+        core = f' <span class="muted">({len(c["core"])} core)</span>' if "core" in c else ""
         rows.append(
             "<tr>"
-            f'<td class="num">{i + 1}</td>'
-            f'<td><span class="swatch" style="background:{colors[c["id"]]}"></span>'
-            f'<a href="#campaign-{i + 1}">{_e(c.get("label") or c["id"], 80)}</a>'
+            f'<td class="num rank" data-label="#">{i + 1}</td>'
+            f'<td class="name" data-label="Campaign"><span class="swatch" style="background:{colors[c["id"]]}">'
+            f'</span><a href="#campaign-{i + 1}">{_e(c.get("label") or c["id"], 80)}</a>'
             f'<br><code class="muted">{_e(c["id"])}</code>{_cloaking_badge(c)}</td>'
-            f'<td class="num">{float(c.get("score", 0)):.2f}</td>'
-            f'<td class="num">{int(c.get("size", len(c.get("pages", []))))}</td>'
-            f'<td class="num">{len(c.get("domains", []))}</td>'
-            f'<td>{_when(c.get("first_seen", ""))}</td><td>{_when(c.get("last_seen", ""))}</td>'
-            f'<td><ul class="evidence">{evidence}</ul></td>'
+            f'<td class="num" data-label="Score">{float(c.get("score", 0)):.2f}</td>'
+            f'<td class="num" data-label="Pages">{size}{core}</td>'
+            f'<td class="num" data-label="Sites">{len(c.get("domains", []))}</td>'
+            f'<td class="half" data-label="First seen">{_when(c.get("first_seen", ""))}</td>'
+            f'<td class="half" data-label="Last seen">{_when(c.get("last_seen", ""))}</td>'
+            f'<td data-label="Evidence, strongest first"><ul class="evidence">{evidence}</ul></td>'
             "</tr>"
         )
+    notes = []
+    if len(items) > TABLE_LIMIT:
+        notes.append(f"The {TABLE_LIMIT} strongest of {len(items)} campaigns are listed; all of"
+                     " them are in <code>campaigns.csv</code> (<code>cobweb export RUN_DIR"
+                     " --format csv</code>) and <code>campaigns.json</code>.")
+    if unscored:
+        notes.append(f"{unscored} group{'s' if unscored != 1 else ''} of pages with score 0 (no"
+                     " strong evidence across sites) {} not listed as campaigns; see"
+                     " <code>campaigns.json</code>.".format("is" if unscored == 1 else "are"))
+    note = "".join(f'<p class="muted" id="campaigns-left-out">{n}</p>' for n in notes)
     if not rows:
-        return '<p class="muted">No campaign was found in this run.</p>'
+        return '<p class="muted">No campaign was found in this run.</p>' + note
     return (
-        '<table id="campaign-table"><thead><tr><th class="num">#</th><th>Campaign</th>'
-        '<th class="num">Score</th><th class="num">Pages</th><th class="num">Sites</th>'
-        "<th>First seen</th><th>Last seen</th><th>Evidence</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
+        '<table id="campaign-table" class="cards"><thead><tr><th class="num">#</th>'
+        '<th>Campaign</th><th class="num">Score</th><th class="num">Pages</th>'
+        '<th class="num">Sites</th><th>First seen</th><th>Last seen</th>'
+        "<th>Evidence, strongest first</th></tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table>" + note
     )
 
 
-def _campaign_section(
-    i: int, c: dict[str, Any], color: str, pages: list[tuple[str, str, str]]
-) -> str:
-    ev_rows = "".join(
-        f"<tr><td>{_e(ev.get('kind', ''))}</td><td><code>{_e(ev.get('label', ''), 160)}</code></td>"
-        f"<td>{_e(ev.get('strength', ''))}</td><td class=\"num\">{int(ev.get('pages', 0))}</td>"
-        f"<td class=\"num\">{int(ev.get('sites', 0))}</td>"
-        f"<td class=\"num\">{float(ev.get('weight', 0)):.2f}</td></tr>"
-        for ev in c.get("evidence", [])
+def _evidence_table(c: dict[str, Any]) -> str:
+    rows = "".join(
+        f'<tr><td class="half" data-label="Strength">{_badge(ev.get("strength"))}</td>'
+        f'<td class="half" data-label="Kind">{_e(ev.get("kind", ""))}</td>'
+        f'<td data-label="Artifact"><code>{_e(ev.get("label", ""), 160)}</code></td>'
+        f'<td class="num" data-label="Pages (core)">{int(ev.get("pages", 0))}'
+        + (f' ({int(ev["core_pages"])})' if "core_pages" in ev else "") + "</td>"
+        f'<td class="num" data-label="Sites">{int(ev.get("sites", 0))}</td>'
+        f'<td class="num" data-label="Sites in run">{_e(ev.get("sites_in_run", "–"))}</td>'
+        f'<td class="num" data-label="Rarity">{float(ev.get("weight", 0)):.2f}</td></tr>'
+        for ev in by_strength(c.get("evidence", []))
     )
-    domains = [str(d) for d in c.get("domains", [])]
+    if not rows:
+        return '<p class="muted">No evidence listed.</p>'
+    return (
+        '<table class="cards evidence-table"><thead><tr><th>Strength</th><th>Kind</th>'
+        '<th>Artifact</th><th class="num">Pages (core)</th><th class="num">Sites</th>'
+        '<th class="num">Sites in run</th><th class="num">Rarity</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _shared_artifacts(c: dict[str, Any], not_evidence: set[tuple[str, str]]) -> str:
     artifacts = c.get("artifacts", {}) if isinstance(c.get("artifacts"), dict) else {}
-    art_html = "".join(
-        f"<h4>{_e(kind)} ({len(labels)})</h4><ul class=\"cols\">"
-        + "".join(f"<li><code>{_e(label, 160)}</code></li>" for label in labels[:LIST_LIMIT])
-        + "</ul>" + _more(len(labels), LIST_LIMIT)
-        for kind, labels in sorted(artifacts.items())
-        if isinstance(labels, list)
+    parts, dropped = [], 0
+    for kind, labels in sorted(artifacts.items()):
+        if not isinstance(labels, list):
+            continue
+        kept = [str(lab) for lab in labels if (str(kind), str(lab)) not in not_evidence]
+        dropped += len(labels) - len(kept)
+        if kept:
+            parts.append(
+                f"<h4>{_e(kind)} ({len(kept)})</h4><ul class=\"cols\">"
+                + "".join(f"<li><code>{_e(label, 160)}</code></li>" for label in kept[:LIST_LIMIT])
+                + "</ul>" + _more(len(kept), LIST_LIMIT)
+            )
+    note = (f'<p class="muted">{dropped} artifact{"s" if dropped != 1 else ""} set aside as'
+            ' platform assets or ubiquitous are left out (see <a href="#ubiquitous">Not'
+            " evidence</a>).</p>" if dropped else "")
+    return ("".join(parts) or '<p class="muted">None listed.</p>') + note
+
+
+def _page_date_cell(url: str, pages: _Pages) -> str:
+    own = pages.dates.get(url) or page_date(None, url)
+    if own is None:
+        return '<span class="muted">–</span>'
+    return f'{_when(own.when)} <span class="muted">({_e(own.source)})</span>'
+
+
+def _pages_table(c: dict[str, Any], pages: _Pages) -> str:
+    listed = pages.listed.get(str(c["id"]), [])
+    core = set(c["core"]) if isinstance(c.get("core"), list) else None
+    rows = []
+    for url, title, fetched in listed:
+        role = ""
+        if core is not None:
+            role = ('<td class="half" data-label="Role"><span class="badge core">core</span></td>' if url in core
+                    else '<td class="half" data-label="Role"><span class="badge">attached</span></td>')
+        rows.append(
+            f"<tr>{role}<td data-label=\"Title\">{_e(title, 140) or _NO_TITLE}</td>"
+            f'<td class="url" data-label="URL">{_e(url, 300)}</td>'
+            f'<td class="half" data-label="Page date">{_page_date_cell(url, pages)}</td>'
+            f'<td class="half" data-label="Fetched">{_when(fetched)}</td></tr>'
+        )
+    total = len(c.get("pages", []))
+    if not rows:
+        return '<p class="muted">None of its pages is in this run\'s store.</p>'
+    role_head = "<th>Role</th>" if core is not None else ""
+    note = ""
+    if core is not None:
+        note = (f'<p class="muted">{len(core)} core and {total - len(core)} attached pages.'
+                " Core: grouped by strong evidence, most of their own tie artifacts are the"
+                " campaign's. Attached: joined through weaker ties.</p>")
+    return (
+        note + f'<table class="cards pages-table"><thead><tr>{role_head}<th>Title</th><th>URL</th>'
+        "<th>Page date</th><th>Fetched</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>" + _more(total, len(rows))
     )
-    page_rows = "".join(
-        f"<tr><td>{_e(title, 140) or _NO_TITLE}</td>"
-        f'<td class="url">{_e(url, 300)}</td><td>{_when(fetched)}</td></tr>'
-        for url, title, fetched in pages
-    )
+
+
+def _campaign_section(i: int, c: dict[str, Any], color: str, pages: _Pages,
+                      not_evidence: set[tuple[str, str]]) -> str:
+    domains = [str(d) for d in c.get("domains", [])]
     total_pages = len(c.get("pages", []))
+    core = f" ({len(c['core'])} core)" if isinstance(c.get("core"), list) else ""
     return (
         f'<section class="campaign" id="campaign-{i}">'
         f'<h2><span class="swatch" style="background:{color}"></span>Campaign {i}: '
         f"{_e(c.get('label') or c['id'], 120)}</h2>"
         '<dl class="facts">'
         f"<dt>id</dt><dd><code>{_e(c['id'])}</code></dd>"
-        f"<dt>score</dt><dd>{float(c.get('score', 0)):.2f}</dd>"
-        f"<dt>pages</dt><dd>{int(c.get('size', total_pages))}</dd>"
+        f"<dt>score</dt><dd>{float(c.get('score', 0)):.2f}"
+        ' <span class="muted">(0–1; see <a href="#campaigns">what the numbers mean</a>)</span></dd>'
+        f"<dt>pages</dt><dd>{int(c.get('size', total_pages))}{core}</dd>"
         f"<dt>sites</dt><dd>{len(domains)}</dd>"
-        f"<dt>first seen</dt><dd>{_when(c.get('first_seen', ''))}</dd>"
+        + (f"<dt>tied by</dt><dd>{_e(c['tied_by'])}</dd>" if c.get("tied_by") else "")
+        + f"<dt>first seen</dt><dd>{_when(c.get('first_seen', ''))}</dd>"
         f"<dt>last seen</dt><dd>{_when(c.get('last_seen', ''))}</dd>"
         + _cloaking_fact(c) + "</dl>"
-        "<h3>Evidence</h3>"
-        + (
-            "<table><thead><tr><th>Kind</th><th>Artifact</th><th>Strength</th>"
-            '<th class="num">Pages</th><th class="num">Sites</th><th class="num">Weight</th>'
-            f"</tr></thead><tbody>{ev_rows}</tbody></table>"
-            if ev_rows else '<p class="muted">No evidence listed.</p>'
-        )
+        "<h3>Evidence, strongest first</h3>" + _evidence_table(c)
         + f"<h3>Sites ({len(domains)})</h3><ul class=\"cols\">"
         + "".join(f"<li><code>{_e(d, 120)}</code></li>" for d in domains[:LIST_LIMIT])
         + "</ul>" + _more(len(domains), LIST_LIMIT)
-        + "<h3>Shared artifacts</h3>"
-        + (art_html or '<p class="muted">None listed.</p>')
-        + f"<h3>Pages ({total_pages})</h3>"
-        + (
-            "<table><thead><tr><th>Title</th><th>URL</th><th>Fetched</th></tr></thead>"
-            f"<tbody>{page_rows}</tbody></table>"
-            if page_rows else '<p class="muted">None of its pages is in this run\'s store.</p>'
-        )
-        + _more(total_pages, len(pages))
+        + "<h3>Shared artifacts</h3>" + _shared_artifacts(c, not_evidence)
+        + f"<h3>Pages ({total_pages})</h3>" + _pages_table(c, pages)
         + "</section>"
     )
 
@@ -365,63 +685,39 @@ def _cloaking_section(campaigns: CampaignsDoc, numbers: dict[str, int]) -> str:
             + "".join(rows) + "</tbody></table></section>")
 
 
+def _not_evidence(campaigns: CampaignsDoc) -> str:
+    parts = []
+    for key, title in (("ubiquitous", "On too many sites"),
+                       ("set_aside", "Set aside: platform assets and other shared infrastructure")):
+        entries = campaigns.get(key) if isinstance(campaigns.get(key), list) else []
+        rows = "".join(
+            f'<tr><td data-label="Kind">{_e(u.get("kind", ""))}</td>'
+            f'<td data-label="Artifact"><code>{_e(u.get("label", ""), 160)}</code></td>'
+            f'<td class="num" data-label="Pages">{int(u.get("pages", 0))}</td>'
+            f'<td class="num" data-label="Sites">{int(u.get("sites", 0))}</td></tr>'
+            for u in entries[:LIST_LIMIT] if isinstance(u, dict)
+        )
+        if key == "set_aside" and not entries:
+            continue
+        parts.append(
+            f"<h3>{title} ({len(entries)})</h3>"
+            + ('<table class="cards"><thead><tr><th>Kind</th><th>Artifact</th>'
+               '<th class="num">Pages</th><th class="num">Sites</th></tr></thead>'
+               f"<tbody>{rows}</tbody></table>" if rows else '<p class="muted">None.</p>')
+            + _more(len(entries), LIST_LIMIT)
+        )
+    return "".join(parts)
+
+
 def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Cobweb report") -> str:
     """The whole report as one HTML string."""
-    items = campaign_list(campaigns)
+    items, unscored = reported_campaigns(campaigns)
     palette = campaign_palette(c["id"] for c in items)
     colors = {cid: hex_color(col) for cid, col in palette.items()}
     numbers = {c["id"]: i + 1 for i, c in enumerate(items)}
-    listed, times = _page_details(store, campaigns)
+    pages = _page_details(store, items[:SECTION_LIMIT], items[:PLOT_LIMIT])
     totals = campaigns.get("totals", {}) if isinstance(campaigns.get("totals"), dict) else {}
-
-    bars = size_bars([
-        Bar(str(c.get("label") or c["id"]), float(c.get("size", len(c.get("pages", [])))),
-            colors[c["id"]])
-        for c in items[:PLOT_LIMIT]
-    ])
-    tracks = timeline([
-        Track(str(c.get("label") or c["id"]), colors[c["id"]], times.get(c["id"], []))
-        for c in items[:PLOT_LIMIT]
-    ])
-    G = campaigns_graph(campaigns)
-    bundle = graph_bundle()
-    if bundle is None:
-        graph_html = ('<p class="graph-status" id="graph-unavailable">The interactive graph view'
-                      " is unavailable: its script was not built (run <code>make install</code>)."
-                      " The GEXF export opens in Gephi.</p>")
-        scripts = ""
-        script_src = "'none'"
-    else:
-        kinds = sorted({str(d.get("kind", "")) for _, d in G.nodes(data=True)})
-        legend = "".join(
-            f'<span><span class="swatch" style="background:{hex_color(kind_color(k))}"></span>'
-            f"{_e(k)}</span>" for k in kinds if k not in ("campaign", "site")
-        )
-        graph_html = (
-            '<p class="muted legend">Campaigns and their sites take the campaign\'s colour;'
-            f" artifacts are coloured by kind: {legend}. Hover a node to see its neighbours,"
-            " click it for details; scroll to zoom.</p>"
-            '<div class="graph-wrap"><div id="cobweb-graph"></div>'
-            '<aside id="cobweb-graph-details"><p class="muted">Click a node.</p></aside></div>'
-        )
-        digest = base64.b64encode(hashlib.sha256(bundle.encode("utf-8")).digest()).decode()
-        script_src = f"'sha256-{digest}'"
-        payload = _graph_payload(campaigns_view(campaigns), _layout(G), numbers)
-        scripts = (
-            f'<script type="application/json" id="cobweb-graph-data">{safe_json(payload)}</script>\n'
-            f"<script>{bundle}</script>"
-        )
-    ubiquitous = campaigns.get("ubiquitous", []) if isinstance(campaigns.get("ubiquitous"), list) else []
-    ubi_rows = "".join(
-        f"<tr><td>{_e(u.get('kind', ''))}</td><td><code>{_e(u.get('label', ''), 160)}</code></td>"
-        f"<td class=\"num\">{int(u.get('pages', 0))}</td><td class=\"num\">{int(u.get('sites', 0))}</td></tr>"
-        for u in ubiquitous[:LIST_LIMIT] if isinstance(u, dict)
-    )
-    ubi_table = (
-        "<table><thead><tr><th>Kind</th><th>Artifact</th><th class=\"num\">Pages</th>"
-        f'<th class="num">Sites</th></tr></thead><tbody>{ubi_rows}</tbody></table>'
-        if ubi_rows else '<p class="muted">None.</p>'
-    )
+    graph_html, scripts, script_src = _graph_section(items, colors, numbers, graph_bundle())
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary = ", ".join(
         f"{int(totals[k])} {k}" for k in ("pages", "sites", "artifacts", "campaigns")
@@ -429,10 +725,17 @@ def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Co
     ) or f"{store.page_count()} pages, {len(items)} campaigns"
     csp = (f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline';"
            " img-src data:; base-uri 'none'; form-action 'none'")
+    not_evidence = set_aside_labels(campaigns)
     sections = "".join(
-        _campaign_section(i + 1, c, colors[c["id"]], listed.get(c["id"], []))
-        for i, c in enumerate(items)
+        _campaign_section(i + 1, c, colors[c["id"]], pages, not_evidence)
+        for i, c in enumerate(items[:SECTION_LIMIT])
     )
+    if len(items) > SECTION_LIMIT:
+        sections += (f'<p class="muted" id="sections-left-out">Details are shown for the'
+                     f" {SECTION_LIMIT} strongest campaigns; the other {len(items) - SECTION_LIMIT}"
+                     " are in the campaign table, <code>campaigns.csv</code> and"
+                     " <code>campaigns.json</code>.</p>")
+    n_ubiq = len(campaigns.get("ubiquitous") or []) + len(campaigns.get("set_aside") or [])
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -451,15 +754,13 @@ def render_report(store: PageStore, campaigns: CampaignsDoc, *, title: str = "Co
 <a href="#campaign-1">Details</a><a href="#ubiquitous">Not evidence</a></nav>
 <main>
 <section id="campaigns"><h2>Campaigns ({len(items)})</h2>
-{_campaign_table(items, colors)}</section>
-<section id="plots"><h2>Plots</h2><div class="plots">
-<figure><figcaption>Campaign sizes (pages)</figcaption>{bars or '<p class="muted">No campaign.</p>'}</figure>
-<figure><figcaption>Timeline (when each campaign's pages were fetched)</figcaption>{tracks or '<p class="muted">No fetch times.</p>'}</figure>
-</div></section>
+{_explain()}
+{_campaign_table(items, colors, unscored)}</section>
+<section id="plots"><h2>Plots</h2>{_plots(items, colors, pages)}</section>
 <section id="graph"><h2>Campaign graph</h2>{graph_html}</section>
 {sections}
-<section id="ubiquitous"><h2>Not evidence: on too many sites ({len(ubiquitous)})</h2>
-{ubi_table}
+<section id="ubiquitous"><h2>Not evidence ({n_ubiq})</h2>
+{_not_evidence(campaigns)}
 </section>
 {_cloaking_section(campaigns, numbers)}
 </main>

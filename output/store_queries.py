@@ -22,11 +22,12 @@ million-page run is exported without loading the graph.
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import Iterator
 
 from crawler.store import PageStore, StoredPage
 
-__all__ = ["pages_with_artifacts", "artifact_summaries", "ArtifactRow"]
+__all__ = ["pages_with_artifacts", "artifact_summaries", "ArtifactRow", "page_rows", "page_html"]
 
 #: ``(page_id, kind, label, source, confidence, hidden)``, as the store yields them.
 ArtifactRow = tuple[int, str, str, str, float, bool]
@@ -61,3 +62,19 @@ def artifact_summaries(store: PageStore) -> Iterator[tuple[str, str, int, str]]:
         "   GROUP BY pa.artifact_id"
         " ) s ON s.aid = a.id ORDER BY a.id"
     )
+
+
+def page_rows(store: PageStore) -> Iterator[tuple[str, str, str]]:
+    """``(url, title, fetched_at)`` of every page in id order: one cursor, nothing else decoded."""
+    yield from store.conn.execute("SELECT url, title, fetched_at FROM pages ORDER BY id")
+
+
+def page_html(store: PageStore, urls: list[str], chunk: int = 500) -> Iterator[tuple[str, str]]:
+    """``(url, html)`` of those of ``urls`` whose HTML the store kept, in chunks of ``chunk``."""
+    for i in range(0, len(urls), chunk):
+        part = urls[i:i + chunk]
+        marks = ",".join("?" * len(part))
+        for url, blob in store.conn.execute(
+            f"SELECT url, html FROM pages WHERE html IS NOT NULL AND url IN ({marks})", part
+        ):
+            yield url, zlib.decompress(blob).decode("utf-8", "replace")

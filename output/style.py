@@ -1,7 +1,8 @@
 """Colours and sizes shared by the GEXF export and the HTML report.
 
 Pages and sites of a campaign take the campaign's colour from a fixed
-palette (in the order of ``campaigns.json``, strongest first); everything
+palette (in the order of ``campaigns.json``, strongest first; past its ten
+colours, hues a golden angle apart, so colours do not repeat); everything
 else is coloured by kind. Every colour carries an alpha.
 
 >>> kind_color("handle")
@@ -17,6 +18,7 @@ else is coloured by kind. Every colour carries an alpha.
 
 from __future__ import annotations
 
+import colorsys
 import math
 from collections.abc import Iterable
 
@@ -26,6 +28,7 @@ __all__ = [
     "CAMPAIGN_COLORS",
     "kind_color",
     "campaign_palette",
+    "extra_color",
     "node_size",
     "hex_color",
 ]
@@ -70,9 +73,35 @@ def kind_color(kind: str) -> Color:
     return KIND_COLORS.get(kind, _OTHER)
 
 
+def extra_color(i: int) -> Color:
+    """The ``i``-th colour after :data:`CAMPAIGN_COLORS`: hues a golden angle apart.
+
+    Successive colours differ in hue by about 137.5°, and lightness and
+    saturation cycle through three levels, so no two of the first hundred
+    campaigns share a colour.
+
+    >>> extra_color(0) != extra_color(1) != extra_color(2)
+    True
+    """
+    hue = (i * 137.508 + 20.0) % 360 / 360
+    light = (0.42, 0.58, 0.34)[i % 3]
+    sat = (0.75, 0.6, 0.9)[(i // 3) % 3]
+    r, g, b = colorsys.hls_to_rgb(hue, light, sat)
+    return (round(r * 255), round(g * 255), round(b * 255), 1.0)
+
+
 def campaign_palette(campaign_ids: Iterable[str]) -> dict[str, Color]:
-    """A colour per campaign id, cycling through :data:`CAMPAIGN_COLORS`."""
-    return {cid: CAMPAIGN_COLORS[i % len(CAMPAIGN_COLORS)] for i, cid in enumerate(campaign_ids)}
+    """A colour per campaign id: :data:`CAMPAIGN_COLORS` first, then :func:`extra_color`.
+
+    >>> ids = [f"c-{i}" for i in range(100)]
+    >>> len(set(campaign_palette(ids).values()))
+    100
+    """
+    n = len(CAMPAIGN_COLORS)
+    return {
+        cid: CAMPAIGN_COLORS[i] if i < n else extra_color(i - n)
+        for i, cid in enumerate(campaign_ids)
+    }
 
 
 def node_size(count: int | float) -> float:

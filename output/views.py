@@ -48,6 +48,7 @@ PAGE_NODE_ATTRS = [
     AttrSpec("url", "string"),
     AttrSpec("domain", "string"),
     AttrSpec("campaign", "string"),
+    AttrSpec("campaign_label", "string"),
     AttrSpec("first_seen", "string"),
     AttrSpec("pages", "integer"),
     AttrSpec("degree", "integer"),
@@ -69,14 +70,15 @@ def _strength(kind: str) -> str:
 def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> GraphData:
     """The full page-artifact graph of a run, streamed from its store.
 
-    Pages carry their campaign from ``campaigns`` (``""`` when none or when
-    ``campaigns`` is ``None``) and take its colour; edges weigh the artifact's
+    Pages carry their campaign's id and label from ``campaigns`` (``""`` when
+    none or when ``campaigns`` is ``None``) and take its colour; edges weigh the artifact's
     evidence weight, or 1.0.
     """
     page_campaign = page_campaigns(campaigns) if campaigns else {}
     cloaking = page_cloaking(campaigns)
     palette = campaign_palette(c["id"] for c in campaign_list(campaigns))
     weights = evidence_weights(campaigns)
+    labels = {str(c["id"]): one_line(c.get("label") or c["id"]) for c in campaign_list(campaigns)}
 
     def nodes() -> Iterator[Node]:
         for page, rows in pages_with_artifacts(store):
@@ -91,6 +93,7 @@ def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> Graph
                     "url": page.url,
                     "domain": page.domain,
                     "campaign": campaign,
+                    "campaign_label": labels.get(campaign, ""),
                     "first_seen": page.fetched_at,
                     "degree": len(rows),
                     "cloaking": ",".join(cloaking.get(page.url, [])),
@@ -169,68 +172,101 @@ def sites_view(G: nx.Graph, campaigns: CampaignsDoc | None = None) -> GraphData:
 
 
 def campaigns_graph(campaigns: CampaignsDoc | None) -> nx.Graph:
-    """One node per campaign, linked to its evidence artifacts and to its sites.
+    """One node per campaign, linked to its evidence artifacts and to its sites; each thing once.
 
     Campaign nodes are ``campaign:<id>`` with ``kind="campaign"``, ``label``,
-    ``campaign`` (the id), ``pages`` (its size), ``score``, ``first_seen`` and
-    ``last_seen``. Artifact nodes are ``<kind>:<label>`` and site nodes
-    ``site:<domain>``; each carries the first (strongest) campaign that lists
-    it. Campaign-artifact edges weigh the evidence weight; campaign-site edges
-    the number of the campaign's pages on that site.
+    ``campaign`` (the id), ``campaign_label``, ``pages`` (its size), ``score``,
+    ``first_seen`` and ``last_seen``. Artifact nodes are ``<kind>:<label>`` and
+    site nodes ``site:<domain>``; an out-link ``domain:X`` evidence whose X is a
+    site of a campaign is that site's node (with ``evidence=True``), not a second
+    node. A node listed by one campaign carries its ``campaign`` and
+    ``campaign_label``; one listed by several is a hub: ``campaign`` ``""`` and
+    ``campaigns`` (how many list it). Campaign-artifact edges weigh the evidence
+    weight; campaign-site edges the number of the campaign's pages on that site.
 
     >>> doc = {"campaigns": [{"id": "c-1", "label": "telegram:x", "size": 2, "score": 0.9,
     ...   "first_seen": "2026-11-01T00:00:00Z", "last_seen": "2026-11-02T00:00:00Z",
-    ...   "pages": ["http://a.com/1", "http://a.com/2"], "domains": ["a.com"],
+    ...   "pages": ["http://a.com/1", "http://b.com/2"], "domains": ["a.com", "b.com"],
     ...   "evidence": [{"kind": "handle", "label": "telegram:x", "strength": "strong",
-    ...                 "pages": 2, "sites": 1, "weight": 3.0}]}]}
+    ...                 "pages": 2, "sites": 2, "weight": 3.0},
+    ...                {"kind": "domain", "label": "b.com", "strength": "weak",
+    ...                 "pages": 2, "sites": 1, "weight": 1.0}]}]}
     >>> G = campaigns_graph(doc)
     >>> sorted(G.nodes)
-    ['campaign:c-1', 'handle:telegram:x', 'site:a.com']
-    >>> G.edges["campaign:c-1", "site:a.com"]["weight"]
-    2.0
+    ['campaign:c-1', 'handle:telegram:x', 'site:a.com', 'site:b.com']
+    >>> G.edges["campaign:c-1", "site:a.com"]["weight"], G.nodes["site:b.com"]["evidence"]
+    (1.0, True)
     """
     G = nx.Graph()
-    for campaign in campaign_list(campaigns):
+    items = campaign_list(campaigns)
+    all_sites = {str(d) for c in items for d in c.get("domains", [])}
+    listed_by: dict[str, set[str]] = {}
+
+    def claim(node: str, cid: str, label: str) -> None:
+        owners = listed_by.setdefault(node, set())
+        owners.add(cid)
+        data = G.nodes[node]
+        data["campaigns"] = len(owners)
+        data["campaign"] = cid if len(owners) == 1 else ""
+        data["campaign_label"] = label if len(owners) == 1 else ""
+
+    for campaign in items:
         cid = str(campaign["id"])
+        clabel = one_line(campaign.get("label") or cid)
         cnode = f"campaign:{cid}"
         pages = [str(u) for u in campaign.get("pages", [])]
         G.add_node(
             cnode,
             kind="campaign",
-            label=one_line(campaign.get("label") or cid),
+            label=clabel,
             campaign=cid,
+            campaign_label=clabel,
             pages=int(campaign.get("size", len(pages))),
             score=float(campaign.get("score", 0.0)),
             first_seen=str(campaign.get("first_seen") or ""),
             last_seen=str(campaign.get("last_seen") or ""),
             cloaking=",".join((campaign.get("cloaking") or {}).get("views", [])),
         )
-        for ev in campaign.get("evidence", []):
-            kind, label = str(ev.get("kind", "")), str(ev.get("label", ""))
-            if not kind or not label:
-                continue
-            node = f"{kind}:{label}"
-            if node not in G:
-                G.add_node(node, kind=kind, label=label, campaign=cid,
-                           strength=str(ev.get("strength") or _strength(kind)))
-            G.nodes[node]["pages"] = G.nodes[node].get("pages", 0) + int(ev.get("pages", 0))
-            G.add_edge(cnode, node, weight=float(ev.get("weight", 1.0)),
-                       relation="evidence", pages=int(ev.get("pages", 0)))
         per_site = Counter(registered_domain(u) for u in pages)
         for domain in campaign.get("domains", []):
             domain = str(domain)
             node = site_node_id(domain)
             if node not in G:
-                G.add_node(node, kind="site", label=domain, campaign=cid, pages=0)
+                G.add_node(node, kind="site", label=domain, pages=0)
             count = per_site.get(domain, 0)
             G.nodes[node]["pages"] += count
+            claim(node, cid, clabel)
             G.add_edge(cnode, node, weight=float(max(count, 1)), relation="site", pages=count)
+        for ev in campaign.get("evidence", []):
+            kind, label = str(ev.get("kind", "")), str(ev.get("label", ""))
+            if not kind or not label:
+                continue
+            weight, ev_pages = float(ev.get("weight", 1.0)), int(ev.get("pages", 0))
+            if kind == "domain" and label in all_sites:  # the site itself, linked as evidence
+                node = site_node_id(label)
+                if node not in G:
+                    G.add_node(node, kind="site", label=label, pages=0)
+                G.nodes[node]["evidence"] = True
+                claim(node, cid, clabel)
+                if G.has_edge(cnode, node):
+                    G.edges[cnode, node]["relation"] = "site, evidence"
+                else:
+                    G.add_edge(cnode, node, weight=weight, relation="evidence", pages=ev_pages)
+                continue
+            node = f"{kind}:{label}"
+            if node not in G:
+                G.add_node(node, kind=kind, label=label, pages=0,
+                           strength=str(ev.get("strength") or _strength(kind)))
+            G.nodes[node]["pages"] += ev_pages
+            claim(node, cid, clabel)
+            G.add_edge(cnode, node, weight=weight, relation="evidence", pages=ev_pages)
     return G
 
 
-def campaigns_view(campaigns: CampaignsDoc | None) -> GraphData:
-    """:func:`campaigns_graph`, styled for export."""
-    return _styled(campaigns_graph(campaigns), campaigns,
+def campaigns_view(campaigns: CampaignsDoc | None, graph: nx.Graph | None = None) -> GraphData:
+    """:func:`campaigns_graph` (or ``graph``, one built by it), styled for export."""
+    G = campaigns_graph(campaigns) if graph is None else graph
+    return _styled(G, campaigns,
                    "Cobweb campaigns: campaigns, their evidence and their sites")
 
 

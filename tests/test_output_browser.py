@@ -107,3 +107,99 @@ def test_a_script_title_is_shown_as_text_and_runs_nothing(browser, report_path) 
         ".filter(s => s.textContent.includes('alert(1)') && s.type !== 'application/json').length"
     )
     assert injected == 0
+
+
+# -- the report on a phone and on a laptop (issue 13, point 4) -------------------------------
+
+PHONE, LAPTOP = 390, 1400
+
+
+def _open_at(driver, path: Path, width: int, height: int = 844) -> list[dict]:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600,
+    })
+    return _open(driver, path)
+
+
+@pytest.fixture()
+def at_width(browser):
+    yield lambda path, width: _open_at(browser, path, width)
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.fixture(scope="module")
+def many_report(tmp_path_factory) -> Path:
+    from test_output_report_scale import many_campaigns
+
+    run = many_campaigns(tmp_path_factory.mktemp("many") / "run", 60)
+    path = run.parent / "report.html"
+    assert cobweb(["export", str(run), "--format", "html", "-o", str(path)]) == 0
+    return path
+
+
+_LAYOUT = """
+const box = (el) => el ? el.getBoundingClientRect() : null;
+const graph = box(document.getElementById('cobweb-graph'));
+const evidence = Array.from(document.querySelectorAll('#campaign-table ul.evidence li'))
+  .map((li) => li.getBoundingClientRect().width);
+const row = document.querySelector('#campaign-table tbody tr');
+const controls = ['cobweb-graph-filter', 'cobweb-graph-search']
+  .map((id) => box(document.getElementById(id)));
+const figures = Array.from(document.querySelectorAll('#plots figure')).map((f) => box(f).right);
+const urls = Array.from(document.querySelectorAll('td.url')).map((td) => box(td).width);
+return {
+  viewport: window.innerWidth,
+  pageWidth: document.documentElement.scrollWidth,
+  graphWidth: graph.width, graphHeight: graph.height,
+  narrowestEvidence: Math.min(...evidence),
+  rowDisplay: getComputedStyle(row).display,
+  controlsRight: Math.max(...controls.map((c) => c.right)),
+  figuresRight: Math.max(...figures),
+  narrowestUrl: Math.min(...urls),
+  fontSize: parseFloat(getComputedStyle(document.body).fontSize),
+};
+"""
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_report_reads_at_phone_and_laptop_width(at_width, browser, many_report, width) -> None:
+    logs = at_width(many_report, width)
+    assert [e for e in logs if e["level"] == "SEVERE"] == []
+    m = browser.execute_script(_LAYOUT)
+    assert m["viewport"] == width
+    assert m["pageWidth"] <= width  # nothing wider than the screen: no sideways scrolling
+    assert m["fontSize"] >= 14
+    assert m["controlsRight"] <= width and m["figuresRight"] <= width
+    assert m["narrowestEvidence"] >= 200  # evidence reads as lines, not 1-4 characters
+    assert m["narrowestUrl"] >= 150
+    if width == PHONE:
+        assert m["rowDisplay"] == "flex"  # the campaign table turns into cards
+        assert m["graphWidth"] >= width - 40 and m["graphHeight"] >= 340
+    else:
+        assert m["rowDisplay"] == "table-row"
+        assert m["graphWidth"] >= 900 and m["graphHeight"] >= 500
+    assert browser.find_element("id", "cobweb-graph").get_attribute("data-ready") == "true"
+
+
+def test_the_campaign_filter_and_the_search_box_pick_nodes(at_width, browser, many_report) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    at_width(many_report, LAPTOP)
+    graph = browser.find_element(By.ID, "cobweb-graph")
+    total = int(graph.get_attribute("data-nodes"))
+    Select(browser.find_element(By.ID, "cobweb-graph-filter")).select_by_index(2)
+    # campaign #2: itself, its three sites, its handle and two hubs (the WhatsApp number, t.me)
+    assert int(graph.get_attribute("data-shown")) == 7 < total
+    pressed = browser.find_elements(By.CSS_SELECTOR, '.campaign-list button[aria-pressed="true"]')
+    assert len(pressed) == 1 and "#2 " in pressed[0].text
+    browser.find_elements(By.CSS_SELECTOR, ".campaign-list button")[1].click()  # again: all
+    assert int(graph.get_attribute("data-shown")) == total
+    box = browser.find_element(By.ID, "cobweb-graph-search")
+    box.send_keys("helper_007")  # campaign #8 and its handle
+    assert graph.get_attribute("data-matches") == "2"
+    assert browser.find_element(By.ID, "cobweb-graph-found").text == "2 matches"
+    box.clear()
+    box.send_keys("c7-site1.")
+    assert browser.find_element(By.ID, "cobweb-graph-found").text == "1 match"
+    assert "c7-site1.example.com" in browser.find_element(By.ID, "cobweb-graph-details").text

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from lxml import etree
 
+from crawler.cli.main import main as cobweb
 from crawler.store import PageStore, store_path
 from output.formats import write_graph
 from output.graphml import GRAPHML_NS
@@ -63,9 +64,11 @@ def test_graphml_of_the_small_views_reads_back(run, tmp_path) -> None:
 
 def test_csv_is_gephi_spreadsheet_format_and_neutralizes_formulas(run, tmp_path) -> None:
     out = _pages(run, "csv", tmp_path / "csv")
-    with open(out / "nodes.csv", encoding="utf-8", newline="") as fh:
+    assert (out / "nodes.csv").read_bytes().startswith(b"\xef\xbb\xbfId,Label,")  # Excel: UTF-8
+    assert (out / "edges.csv").read_bytes().startswith(b"\xef\xbb\xbfSource,")
+    with open(out / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
         nodes = list(csv.DictReader(fh))
-    with open(out / "edges.csv", encoding="utf-8", newline="") as fh:
+    with open(out / "edges.csv", encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         head = next(reader)
         edges = list(reader)
@@ -82,6 +85,23 @@ def test_csv_is_gephi_spreadsheet_format_and_neutralizes_formulas(run, tmp_path)
         for cell in row.values():
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n", "\0")), cell
             assert "\x00" not in cell and "\x1b" not in cell
+
+
+def test_csv_export_has_a_campaigns_table(run, tmp_path) -> None:
+    out = tmp_path / "csv"
+    assert cobweb(["export", str(run), "--format", "csv", "-o", str(out)]) == 0
+    assert (out / "campaigns.csv").read_bytes().startswith(b"\xef\xbb\xbfid,label,")
+    with open(out / "campaigns.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["id", "label", "score", "pages", "core_pages", "sites", "first_seen",
+                             "last_seen", "tied_by", "top_evidence"]
+    first = rows[0]
+    assert (first["id"], first["label"], first["pages"], first["sites"]) == (
+        "c-1a2b3c4d", "telegram:simrenew_helper", "4", "4")
+    assert (first["first_seen"], first["last_seen"]) == ("2026-11-01T00:15:00Z",
+                                                         "2026-11-04T03:15:00Z")
+    assert first["top_evidence"].startswith("handle:telegram:simrenew_helper (4 pages); image:")
+    assert rows[1]["label"] == "sim--help" and len(rows) == 2
 
 
 def test_csv_neutralizes_every_formula_prefix_in_any_column(tmp_path) -> None:

@@ -39,7 +39,7 @@ def test_report_has_the_campaign_table_plots_graph_and_a_section_per_campaign(ru
                      "http://esim-faq.org/renew-2.html", "postimg.cc"):
         assert expected in first
     assert len(tree.xpath('//section[@id="plots"]//svg')) == 2
-    assert len(tree.xpath('//section[@id="plots"]//svg//circle')) == 7  # one per fetch time
+    assert len(tree.xpath('//section[@id="plots"]//svg//circle[title]')) == 7  # one per page time
     assert tree.xpath('//div[@id="cobweb-graph"]')
     data = json.loads(tree.xpath('//script[@id="cobweb-graph-data"]')[0].text)
     keys = {n["key"] for n in data["nodes"]}

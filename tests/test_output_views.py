@@ -16,6 +16,7 @@ import pytest
 
 from crawler.records import Artifact, PageRecord
 from crawler.store import PageStore, store_path
+from output.style import kind_color
 from output.views import PAGE_NODE_ATTRS, campaigns_graph, campaigns_view, pages_view, sites_view
 
 #: Titles that must come out harmless and, apart from forbidden characters, whole.
@@ -238,3 +239,37 @@ def test_campaigns_and_sites_views_type_their_attributes_and_leave_out_none(run:
     assert nodes["site:sim-renew-guide.com"].color == nodes["site:leb-card-help.net"].color
     assert nodes["site:sim-renew-guide.com"].color != nodes["site:news.example.com"].color
     assert sites.dynamic
+
+
+def test_views_carry_the_campaign_label_beside_its_id(run: Path) -> None:
+    with PageStore(store_path(run)) as store:
+        nodes = {n.id: n for n in pages_view(store, load_doc(run)).nodes()}
+    page = nodes["page:http://sim-renew-guide.com/renew-0.html"]
+    assert (page.attrs["campaign"], page.attrs["campaign_label"]) == ("c-1a2b3c4d", HANDLE)
+    assert nodes["page:http://news.example.com/esim-review"].attrs["campaign_label"] == ""
+    G = campaigns_graph(load_doc(run))
+    assert G.nodes["campaign:c-1a2b3c4d"]["campaign_label"] == HANDLE
+    assert G.nodes["site:esim-faq.org"]["campaign_label"] == HANDLE
+
+
+def test_campaigns_view_has_each_site_once_and_shared_nodes_as_hubs(run: Path) -> None:
+    doc = load_doc(run)
+    first, second = doc["campaigns"]
+    # the e-SIM pages link to one of the wallet campaign's sites, and both list the same image
+    first["evidence"].append({"kind": "domain", "label": "coin-double-0.net", "strength": "weak",
+                              "pages": 2, "sites": 2, "weight": 1.5})
+    second["evidence"].append({"kind": "image", "label": IMAGE, "strength": "strong",
+                               "pages": 2, "sites": 2, "weight": 2.0})
+    G = campaigns_graph(doc)
+    assert "domain:coin-double-0.net" not in G
+    site = G.nodes["site:coin-double-0.net"]
+    assert site["evidence"] is True and site["campaigns"] == 2 and site["campaign"] == ""
+    assert G.has_edge("campaign:c-1a2b3c4d", "site:coin-double-0.net")
+    image = G.nodes[f"image:{IMAGE}"]
+    assert (image["campaigns"], image["campaign"], image["campaign_label"]) == (2, "", "")
+    assert G.nodes[f"handle:{HANDLE}"]["campaigns"] == 1
+    labels = [d["label"] for _, d in G.nodes(data=True) if d["kind"] in ("site", "domain")]
+    assert len(labels) == len(set(labels))  # one node per site
+    drawn = {n.id: n for n in campaigns_view(doc).nodes()}
+    assert drawn["site:coin-double-0.net"].color == kind_color("site")  # a hub: no campaign's colour
+    assert drawn["site:esim-faq.org"].color == drawn["campaign:c-1a2b3c4d"].color

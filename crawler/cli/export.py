@@ -17,7 +17,7 @@ EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
   cobweb export runs/esim --format gexf --view sites -o esim-sites.gexf
   cobweb export runs/esim --format graphml --view campaigns -o esim-campaigns.graphml
-  cobweb export runs/esim --format csv -o esim-csv/      (writes nodes.csv and edges.csv)
+  cobweb export runs/esim --format csv -o esim-csv/      (nodes.csv, edges.csv, campaigns.csv)
   cobweb export runs/esim --format json -o esim.json     (networkx node-link)
   cobweb export runs/esim --format html -o esim.html
   cobweb export runs/esim --format graphology -o esim-graph.json   (Gephi Lite: open local file)
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--view", default="pages", choices=VIEWS,
                    help="pages: every page and its artifacts (default); sites: domain-domain;"
-                        " campaigns: one node per campaign")
+                        " campaigns: one node per campaign, its evidence and its sites")
     p.add_argument("-o", "--output", required=True, metavar="PATH")
     p.set_defaults(func=run)
     return p
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from output.campaigns import CAMPAIGNS_FILENAME, load_campaigns
     from output.formats import CAMPAIGN_FORMATS, write_graph
     from output.report import write_report
+    from output.tables import write_campaigns_csv
     from output.views import view_graph
 
     run_dir = require_run(args.run_dir)
@@ -78,5 +79,7 @@ def run(args: argparse.Namespace) -> int:
             write_report(store, campaigns, out)
         else:
             write_graph(view_graph(args.view, store, campaigns), args.format, out)
+            if args.format == "csv" and campaigns is not None:
+                write_campaigns_csv(campaigns, out)
     print(out)
     return 0

@@ -1,0 +1,81 @@
+"""Canonical artifact labels for labels that come from outside extraction (``cobweb import``).
+
+Extraction writes canonical labels (see :mod:`crawler.records`); a JSON-lines
+file written by another tool may not: ``Telegram:@Foo`` and ``telegram:foo``
+are one contact and must be one graph node. :func:`canonical_label` rewrites
+the spellings that mean the same thing and leaves every other label as it is.
+
+>>> canonical_label("handle", "Telegram:@Foo")
+'telegram:foo'
+>>> canonical_label("handle", " WhatsApp:+852 6123-4567 ")
+'whatsapp:85261234567'
+>>> canonical_label("handle", "EMAIL:Help@Example.COM"), canonical_label("handle", "wechat:Kefu_888")
+('email:help@example.com', 'wechat:kefu_888')
+>>> canonical_label("invite", "Telegram:+AbC"), canonical_label("wallet", "ETH:0xAbC")
+('telegram:+AbC', 'eth:0xabc')
+>>> canonical_label("image_host", "PostImg.CC."), canonical_label("image", "https://I.x/A.png")
+('postimg.cc', 'https://I.x/A.png')
+>>> canonical_label("handle", "no-platform")
+'no-platform'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["canonical_label", "canonical_artifacts"]
+
+#: Handle platforms whose ids ignore case (see the extraction modules).
+_CASELESS = frozenset({"telegram", "wechat", "line", "email", "qq"})
+#: Handle platforms whose ids are E.164 digits without ``+``.
+_DIGITS = frozenset({"whatsapp", "phone"})
+#: Wallet chains whose addresses are written lower-case (TRON's base58 keeps its case).
+_LOWER_WALLETS = frozenset({"eth", "btc"})
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+def _platform_label(kind: str, label: str) -> str:
+    platform, sep, value = label.partition(":")
+    if not sep:
+        return label
+    platform, value = platform.strip().lower(), value.strip()
+    if kind == "handle":
+        if platform in _DIGITS:
+            value = _NOT_DIGIT.sub("", value)
+        elif platform in _CASELESS:
+            value = value.lower()
+            if platform in ("telegram", "line"):
+                value = value.lstrip("@")
+    elif kind == "wallet" and platform in _LOWER_WALLETS:
+        value = value.lower()
+    elif kind == "tracking_id":
+        if platform in ("ga", "ga4", "gtm", "gads"):
+            value = value.upper()
+        elif platform in ("baidu", "adsense"):
+            value = value.lower()
+    return f"{platform}:{value}" if value else label
+
+
+def canonical_label(kind: str, label: str) -> str:
+    """``label`` in the canonical spelling of ``kind`` (see :mod:`crawler.records`).
+
+    >>> canonical_label("tracking_id", "GA4:g-abc123"), canonical_label("domain", "Example.com")
+    ('ga4:G-ABC123', 'example.com')
+    """
+    label = label.strip()
+    if kind in ("handle", "invite", "wallet", "tracking_id"):
+        return _platform_label(kind, label)
+    if kind in ("image_host", "domain"):
+        return label.lower().rstrip(".")
+    return label
+
+
+def canonical_artifacts(
+    rows: list[tuple[str, str, str, float, bool]],
+) -> list[tuple[str, str, str, float, bool]]:
+    """Import rows ``(kind, label, source, confidence, hidden)`` with canonical labels.
+
+    >>> canonical_artifacts([("handle", "Telegram:@Foo", "import", 1.0, False)])
+    [('handle', 'telegram:foo', 'import', 1.0, False)]
+    """
+    return [(k, canonical_label(k, lab), s, c, h) for k, lab, s, c, h in rows]
