@@ -69,6 +69,11 @@ FORBIDDEN_LINKS = (
     "http://[::ffff:127.0.0.1]/",
     "http://api.localhost/",
     "http://10.0.0.5.nip.io.evil.example@10.0.0.5/",
+    # not hosts: a resolver or a proxy that decodes the host may read them as loopback
+    "http://127.0.0.1%09/",
+    "http://127.0.0.1%20/",
+    "http://127.0.0.1%0a/",
+    "http://127.0.0.1%00.evil.example/",
 )
 #: Forbidden targets reached only by an HTTP redirect (two) or a meta refresh (the last).
 REDIRECT_TARGETS = (
