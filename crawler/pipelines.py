@@ -10,10 +10,12 @@ store's metadata.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import _schedule_coro
 
 from crawler.extraction import extract_artifacts, parse_page
 from crawler.records import DropReason, DropRecord, PageRecord
@@ -25,9 +27,30 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
-__all__ = ["ExtractionPipeline", "StorePipeline"]
+__all__ = ["ExtractionPipeline", "StorePipeline", "DISK_FULL", "disk_refused"]
 
 logger = logging.getLogger(__name__)
+
+#: The finish reason of a crawl stopped because the disk refused a write.
+DISK_FULL = "disk_full"
+
+
+def disk_refused(exc: BaseException) -> bool:
+    """Whether SQLite failed because the disk is full or refused a write (a file
+    size limit, an I/O error), not because of the query.
+
+    >>> disk_refused(sqlite3.OperationalError("database or disk is full"))
+    True
+    >>> disk_refused(sqlite3.OperationalError("no such table: x"))
+    False
+    """
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        return True
+    message = str(exc)
+    return "disk is full" in message or "disk I/O error" in message
 
 
 def _utc_now() -> str:
@@ -72,6 +95,7 @@ class StorePipeline:
         self.crawler = crawler
         self.store_html = store_html
         self.store: PageStore | None = None
+        self.disk_full = False
         crawler.signals.connect(self.record_rejection, signal=request_rejected)
 
     @classmethod
@@ -87,7 +111,11 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         if self.store is not None:
-            self.store.set_meta("stopped_at", _utc_now())
+            try:
+                self.store.set_meta("stopped_at", _utc_now())
+            except sqlite3.OperationalError as exc:
+                if not disk_refused(exc):
+                    raise
             self.store.close()
             self.store = None
 
@@ -95,7 +123,15 @@ class StorePipeline:
         if isinstance(item, PageRecord):
             if not self.store_html:
                 item.html = None
-            self._store().add_page(item)
+            if self.disk_full:
+                raise DropItem("the disk is full: not stored", log_level="DEBUG")
+            try:
+                self._store().add_page(item)
+            except sqlite3.OperationalError as exc:
+                if not disk_refused(exc):
+                    raise
+                self._stop_on_full_disk(exc)
+                raise DropItem("the disk is full: not stored", log_level="DEBUG") from None
             self.crawler.stats.inc_value("cobweb/pages_stored")
             return item
         if isinstance(item, FetchOutcome):
@@ -114,7 +150,23 @@ class StorePipeline:
         if self.store is None:
             logger.warning("drop outside the run (store closed): %s %s", reason, url)
             return
-        self.store.add_drop(DropRecord(url, reason, detail, _utc_now()))
+        if self.disk_full:
+            return
+        try:
+            self.store.add_drop(DropRecord(url, reason, detail, _utc_now()))
+        except sqlite3.OperationalError as exc:
+            if not disk_refused(exc):
+                raise
+            self._stop_on_full_disk(exc)
+
+    def _stop_on_full_disk(self, exc: sqlite3.OperationalError) -> None:
+        """Stop the crawl once: what is stored stays, ``--resume`` continues after space is freed."""
+        if self.disk_full:
+            return
+        self.disk_full = True
+        logger.error("the disk refused a write to the store (%s): stopping the crawl", exc)
+        self.crawler.stats.set_value("cobweb/disk_full", str(exc))
+        _schedule_coro(self.crawler.engine.close_spider_async(reason=DISK_FULL))
 
     def _store(self) -> PageStore:
         if self.store is None:

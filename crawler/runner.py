@@ -20,10 +20,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.extensions import dropped_total, pages_fetched
+from crawler.runlock import run_lock
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
-__all__ = ["run_crawl", "crawl_settings", "summarize", "CrawlParams"]
+__all__ = ["run_crawl", "crawl_settings", "summarize", "CrawlParams", "stored_params", "resume_conflicts"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,24 +97,66 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     ``settings`` overrides project settings (tests, benchmarks).
     """
     run_dir = Path(run_dir)
-    if resume:
-        if not store_path(run_dir).exists():
-            raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
-        with PageStore(store_path(run_dir)) as store:
-            params = store.get_meta("crawl_params")
-            if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
-                params = store.get_meta("spider_params")
-        if not isinstance(params, dict):
-            raise ValueError(f"{run_dir} has no stored crawl parameters to resume from")
-        params = {"proxy": None, "allow_private": False, "user_agent": None, **params}
-        params["run_dir"] = str(run_dir)
-        if proxy:
-            params["proxy"] = proxy
-    else:
-        params = _new_params(run_dir, keywords, urls, seeds_file, depth, max_pages, proxy,
-                             allow_private, user_agent)
-    with PageStore.open_run(run_dir) as store:
-        store.set_meta("crawl_params", params)
+    if resume and not store_path(run_dir).exists():
+        raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
+    with run_lock(run_dir):  # one crawl process per run (crawler.runlock.RunLocked)
+        if resume:
+            params = stored_params(run_dir)
+            if proxy:
+                params["proxy"] = proxy
+        else:
+            params = _new_params(run_dir, keywords, urls, seeds_file, depth, max_pages, proxy,
+                                 allow_private, user_agent)
+        with PageStore.open_run(run_dir) as store:
+            store.set_meta("crawl_params", params)
+        stats = _crawl(run_dir, params, settings)
+    return summarize(stats, run_dir)
+
+
+def stored_params(run_dir: str | Path) -> CrawlParams:
+    """The parameters a run was started with (what ``--resume`` continues with)."""
+    run_dir = Path(run_dir)
+    if not store_path(run_dir).exists():
+        raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
+    with PageStore(store_path(run_dir)) as store:
+        params = store.get_meta("crawl_params")
+        if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
+            params = store.get_meta("spider_params")
+    if not isinstance(params, dict):
+        raise ValueError(f"{run_dir} has no stored crawl parameters to resume from")
+    params = {"proxy": None, "allow_private": False, "user_agent": None, **params}
+    params["run_dir"] = str(run_dir)
+    return params
+
+
+def resume_conflicts(stored: Mapping[str, Any], *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
+                     seeds_file: str | Path | None = None, depth: int | None = None,
+                     max_pages: int | None = None) -> list[str]:
+    """What a resume was given that differs from the stored run's parameters
+    (a resume continues the run as it was started: it never changes them).
+
+    >>> stored = {"keywords": ["esim"], "seeds": ["http://a.example/"], "depth": 3, "max_pages": 0}
+    >>> resume_conflicts(stored, keywords=["esim"], depth=3)
+    []
+    >>> resume_conflicts(stored, keywords=["casino"], depth=5, urls=["http://b.example/"])
+    ['keywords casino (stored: esim)', 'depth 5 (stored: 3)', 'seeds http://b.example/ (not in the run)']
+    """
+    out = []
+    if keywords and list(keywords) != list(stored.get("keywords", [])):
+        out.append(f"keywords {', '.join(keywords)} (stored: {', '.join(stored.get('keywords', []))})")
+    if depth is not None and depth != stored.get("depth"):
+        out.append(f"depth {depth} (stored: {stored.get('depth')})")
+    if max_pages is not None and max_pages != stored.get("max_pages"):
+        out.append(f"max pages {max_pages} (stored: {stored.get('max_pages')})")
+    seeds = (read_seeds(seeds_file) if seeds_file else []) + list(urls)
+    new = [u for u in seeds if u not in set(stored.get("seeds", []))]
+    if new:
+        out.append(f"seeds {' '.join(new[:3])}{' ...' if len(new) > 3 else ''} (not in the run)")
+    return out
+
+
+def _crawl(run_dir: Path, params: CrawlParams, settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Run the crawl in this process; return its stats."""
 
     # Scrapy's loggers are set to DEBUG when the process starts; the caller's
     # logging configuration (the root logger's level) decides what shows.
@@ -132,7 +175,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     finally:
         for handler in handlers:
             handler.removeFilter(quiet)
-    return summarize(crawler.stats.get_stats(), run_dir)
+    return crawler.stats.get_stats()
 
 
 class _ScrapyBelow(logging.Filter):

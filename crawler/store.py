@@ -228,7 +228,8 @@ class PageStore:
                 self._add_artifacts(cur, page_id, rec.artifacts)
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
         return ids
@@ -470,7 +471,8 @@ class PageStore:
             )
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
         return len(new_pages), len(pairs) + len(plain)

@@ -91,7 +91,8 @@ class SQLiteFrontier(Frontier):
             cur.executemany(sql, rows)
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             raise
         return self.conn.total_changes - before
 
@@ -120,7 +121,8 @@ class SQLiteFrontier(Frontier):
             cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             raise
         self._pending -= len(rows)
         return [FrontierEntry(url, depth, referer, json.loads(meta))
