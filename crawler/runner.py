@@ -12,6 +12,7 @@ was done.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,11 @@ def stored_params(run_dir: str | Path) -> CrawlParams:
     if not store_path(run_dir).exists():
         raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
     with PageStore(store_path(run_dir)) as store:
+        # a damaged store ends here (sqlite3.DatabaseError), not halfway through the crawl
+        problems = [row[0] for row in store.conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {lines[0] if lines else problems[0]}")
         params = store.get_meta("crawl_params")
         if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
             params = store.get_meta("spider_params")

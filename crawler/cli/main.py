@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 
 from crawler.cli import analyze, crawl, demo, export, import_jsonl
@@ -41,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(error_line(args.command, exc), file=sys.stderr)
+        return USER_ERROR_EXIT
+    except sqlite3.DatabaseError as exc:  # a damaged or empty run store
+        from crawler.cli.store_errors import store_error
+
+        print(error_line(args.command, store_error(args, exc)), file=sys.stderr)
         return USER_ERROR_EXIT
 
 
