@@ -149,4 +149,8 @@ COBWEB_SITE_HOSTS = 25
 # DOWNLOAD_MAXSIZE); an endless header block is cut and dropped.
 COBWEB_MAX_HEADER_BYTES = 64 * 1024
 COBWEB_MAX_HEADERS = 200
+DOWNLOAD_HANDLERS.update({
+    "http": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
+    "https": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
+})
 # --- end of hostile sites ---

@@ -15,7 +15,8 @@ sent:
 
 It stops downloads at headers time whose ``Content-Type`` is not a page
 (``not_html``), and turns download failures left after retries into drops:
-``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``) and ``connection_error``
+``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``), ``headers_too_large``
+(:mod:`crawler.headerlimits`) and ``connection_error``
 (network errors only: any other exception is a bug, left to Scrapy's error
 log and the spider's errback).
 
@@ -58,6 +59,7 @@ from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler.domains import registered_domain
+from crawler.headerlimits import HeadersTooLarge
 from crawler.middlewares.rejection import reject
 from crawler.traps import url_trap
 from crawler.urls import same_page
@@ -208,6 +210,8 @@ class LimitsMiddleware:
         if isinstance(exception, StopDownload) and NOT_HTML_META in request.meta:
             raise reject(self.crawler, request, "not_html",
                          f"Content-Type {request.meta[NOT_HTML_META]}") from exception
+        if isinstance(exception, HeadersTooLarge):
+            raise reject(self.crawler, request, "headers_too_large", str(exception)) from exception
         if isinstance(exception, (DownloadTimeoutError, TxTimeoutError)):
             raise reject(self.crawler, request, "timeout", str(exception)) from exception
         if isinstance(exception, DownloadCancelledError) and self._cut_at_maxsize(exception):
