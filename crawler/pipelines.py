@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
-from crawler.extraction import extract_artifacts, parse_page
+from crawler.extraction import ParsedPage, extract_artifacts, parse_page
 from crawler.records import DropReason, DropRecord, PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
@@ -58,7 +59,12 @@ def _utc_now() -> str:
 
 
 class ExtractionPipeline:
-    """Extract the artifacts (handles, images, domains, ...) of each page."""
+    """Extract the artifacts (handles, images, domains, ...) of each page.
+
+    Extraction runs in the reactor's thread pool, not on the reactor thread:
+    a page that takes seconds to read (megabytes of phone-like digits) delays
+    only itself, never the other downloads.
+    """
 
     def __init__(self, crawler: Crawler, enabled: bool = True) -> None:
         if not enabled:
@@ -69,16 +75,28 @@ class ExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler, crawler.settings.getbool("COBWEB_EXTRACTION_ENABLED", True))
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, PageRecord) and item.html:
-            # the spider's own parse of the page, when it kept it (no second parse)
-            take = getattr(self.crawler.spider, "take_parsed", None)
-            parsed = take(item.url) if take is not None else None
-            if parsed is None:
-                parsed = parse_page(item.html, item.url)
-            item.artifacts = extract_artifacts(item.html, item.url, parsed=parsed,
-                                               redirect_chain=item.redirect_chain)
+            parsed = self._kept_parse(item)
+            item.artifacts = await maybe_deferred_to_future(deferToThread(_extract, item, parsed))
         return item
+
+    def extract(self, item: Any) -> Any:
+        """:meth:`process_item` in the calling thread."""
+        if isinstance(item, PageRecord) and item.html:
+            item.artifacts = _extract(item, self._kept_parse(item))
+        return item
+
+    def _kept_parse(self, item: PageRecord) -> ParsedPage | None:
+        """The spider's own parse of the page, when it kept it (no second parse)."""
+        take = getattr(self.crawler.spider, "take_parsed", None)
+        return take(item.url) if take is not None else None
+
+
+def _extract(item: PageRecord, parsed: ParsedPage | None) -> list:
+    if parsed is None:
+        parsed = parse_page(item.html or "", item.url)
+    return extract_artifacts(item.html or "", item.url, parsed=parsed, redirect_chain=item.redirect_chain)
 
 
 class StorePipeline:

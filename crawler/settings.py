@@ -153,4 +153,9 @@ DOWNLOAD_HANDLERS.update({
     "http": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
     "https": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
 })
+# Scrapy stops issuing requests while the responses being processed hold more
+# than this many bytes (default 5 MB): one page near DOWNLOAD_MAXSIZE would
+# hold the whole crawl while it is read. Extraction runs in threads
+# (crawler.pipelines.ExtractionPipeline), so the crawl goes on meanwhile.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 4 * DOWNLOAD_MAXSIZE
 # --- end of hostile sites ---

@@ -41,6 +41,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -241,8 +242,11 @@ def _platform(marker: str) -> str:
     return "fax" if _FAX_RE.fullmatch(marker) else "phone"
 
 
-def _markers_in(text: str, lo: int, hi: int) -> list[re.Match[str]]:
-    """``_MARKER_ONLY_RE.finditer(text, lo, hi)``, tried only where a marker may start.
+def _markers_in(text: str, lo: int, hi: int, tried: dict[int, re.Match[str] | None] | None = None
+                ) -> list[re.Match[str]]:
+    """``_MARKER_ONLY_RE.finditer(text, lo, hi)``, tried only where a marker may
+    start; ``tried`` remembers the tries by position (the windows of
+    neighbouring numbers overlap).
 
     >>> [m.group(0) for m in _markers_in("0123 hotel tel 电话 4567", 0, 22)]
     ['tel', '电话']
@@ -253,22 +257,32 @@ def _markers_in(text: str, lo: int, hi: int) -> list[re.Match[str]]:
         first = _MARKER_FIRST_RE.search(text, at, hi)
         if first is None:
             return out
-        mk = _MARKER_ONLY_RE.match(text, first.start(), hi)
+        pos = first.start()
+        if tried is None:
+            mk = _MARKER_ONLY_RE.match(text, pos, hi)
+        else:
+            mk = tried.get(pos, _UNTRIED)
+            if mk is _UNTRIED or (mk is not None and mk.end() > hi):
+                mk = tried[pos] = _MARKER_ONLY_RE.match(text, pos, hi)
         if mk is None:
-            at = first.start() + 1
+            at = pos + 1
         else:
             out.append(mk)
-            at = max(mk.end(), first.start() + 1)
+            at = max(mk.end(), pos + 1)
 
 
-def _markers_before(text: str, start: int) -> list[re.Match[str]]:
+_UNTRIED: Any = object()
+
+
+def _markers_before(text: str, start: int, tried: dict[int, re.Match[str] | None] | None = None
+                    ) -> list[re.Match[str]]:
     """The markers before a number: the nearest (at most 12 non-digits before
     it), and earlier ones joined to it by separators (``WhatsApp/电话：N``)."""
     lo = max(start - MARKER_REACH, 0)
     lo = text.rfind("\n", lo, start) + 1 or lo
     chain: list[re.Match[str]] = []
     end = start
-    for mk in reversed(_markers_in(text, lo, start)):
+    for mk in reversed(_markers_in(text, lo, start, tried)):
         between = text[mk.end() : end]
         if chain and between.strip(_SEPARATOR_CHARS):
             break
@@ -324,7 +338,9 @@ def _label_line(text: str, start: int, end: int) -> re.Match[str] | None:
 #: An e-mail address offered as the alternative: ``N or a@b.com``, ``a@b.com | N``.
 # (a local part has at most 64 characters: the pattern never runs along a
 # page-long word)
-_EMAIL_AFTER_RE = re.compile(r"[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*[\w.%+-]{1,64}@[\w-]+\.\w", re.I)
+_EMAIL_AFTER_RE = re.compile(r"[ \t]{0,8}(?:or|o|ou|oder|od|/|\||,|;)[ \t]{0,8}[\w.%+-]{1,64}@[\w-]+\.\w", re.I)
+#: How far after a number the ``@`` of an e-mail offered after it may be.
+_EMAIL_AFTER_REACH = 90
 _EMAIL_BEFORE_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*$", re.I)
 #: How far an e-mail address offered before a number may start.
 _EMAIL_REACH = 80
@@ -355,7 +371,8 @@ def _listed(text: str, start: int, end: int) -> bool:
     return line is not None and _INTL_LINE_RE.fullmatch(text[line[0] : line[1]].strip()) is not None
 
 
-def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[tuple[str, int]], bool, bool]:
+def _platforms(text: str, start: int, end: int, after_prev: int,
+               tried: dict[int, re.Match[str] | None] | None = None) -> tuple[list[tuple[str, int]], bool, bool]:
     """``(platform, position)`` of the markers of the number at ``start:end``
     (fax numbers have none), whether the deciding marker is Chinese, and
     whether a marker came before the number.
@@ -364,7 +381,7 @@ def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[t
     marker before it (-1 otherwise): a marker right after it is its own
     (``202-555-0143 tel / …``), not this number's.
     """
-    chain = _markers_before(text, start)
+    chain = _markers_before(text, start, tried)
     if chain and after_prev >= 0 and not text[after_prev : chain[0].start()].strip(" \t(（["):
         chain = []
     if chain:
@@ -381,6 +398,18 @@ def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[t
     return phones, chinese, bool(chain)
 
 
+def _unmarked(text: str, start: int, end: int) -> bool:
+    """Whether a number surely has no marker and is no listed contact: no
+    letter a marker starts with before or right after it, no ``@`` near it,
+    not in international format, not alone on its line. (The fast path of
+    :func:`marked_phones`: most numbers on a page are no contact.)"""
+    return (text[start] != "+"
+            and _MARKER_FIRST_RE.search(text, max(start - MARKER_REACH, 0), start) is None
+            and _MARKER_FIRST_RE.search(text, end, end + 5) is None
+            and start > 0 and not text[start - 1].isspace()
+            and text.find("@", max(0, start - _EMAIL_REACH), end + _EMAIL_AFTER_REACH) < 0)
+
+
 def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = ()) -> Iterator[Found]:
     """Phones that a phone or WhatsApp marker labels (see the module's doc);
     ``regions``: the page's, for national numbers (:func:`page_regions`).
@@ -390,9 +419,14 @@ def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = 
     """
     after_prev = -1
     budget = NUMBER_BUDGET
+    tried: dict[int, re.Match[str] | None] = {}
     for m in _NUMBER_RE.finditer(text):
-        marks, chinese, prefixed = _platforms(text, m.start(), m.end(), after_prev)
-        after_prev = -1 if prefixed else m.end()
+        start, end = m.span()
+        if _unmarked(text, start, end):
+            after_prev = end
+            continue
+        marks, chinese, prefixed = _platforms(text, start, end, after_prev, tried)
+        after_prev = -1 if prefixed else end
         if not marks:
             continue
         budget -= 1
