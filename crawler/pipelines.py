@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from crawler.diskfull import disk_refused, stop_on_full_disk
 from crawler.extraction import ParsedPage, extract_artifacts, parse_page
 from crawler.records import DropReason, DropRecord, PageRecord
 from crawler.signals import request_rejected
@@ -28,31 +29,9 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
-__all__ = ["ExtractionPipeline", "StorePipeline", "DISK_FULL", "disk_refused"]
+__all__ = ["ExtractionPipeline", "StorePipeline"]
 
 logger = logging.getLogger(__name__)
-
-#: The finish reason of a crawl stopped because the disk refused a write.
-DISK_FULL = "disk_full"
-
-
-def disk_refused(exc: BaseException) -> bool:
-    """Whether SQLite failed because the disk is full or refused a write (a file
-    size limit, an I/O error), not because of the query.
-
-    >>> disk_refused(sqlite3.OperationalError("database or disk is full"))
-    True
-    >>> disk_refused(sqlite3.OperationalError("no such table: x"))
-    False
-    """
-    if not isinstance(exc, sqlite3.OperationalError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        return True
-    message = str(exc)
-    return "disk is full" in message or "disk I/O error" in message
-
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -178,13 +157,9 @@ class StorePipeline:
             self._stop_on_full_disk(exc)
 
     def _stop_on_full_disk(self, exc: sqlite3.OperationalError) -> None:
-        """Stop the crawl once: what is stored stays, ``--resume`` continues after space is freed."""
-        if self.disk_full:
-            return
+        """Stop the crawl: what is stored stays, ``--resume`` continues after space is freed."""
         self.disk_full = True
-        logger.error("the disk refused a write to the store (%s): stopping the crawl", exc)
-        self.crawler.stats.set_value("cobweb/disk_full", str(exc))
-        _schedule_coro(self.crawler.engine.close_spider_async(reason=DISK_FULL))
+        stop_on_full_disk(self.crawler, exc)
 
     def _store(self) -> PageStore:
         if self.store is None:

@@ -58,7 +58,7 @@ def format_summary(summary: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.pipelines import DISK_FULL
+    from crawler.diskfull import DISK_FULL
     from crawler.runlock import RunLocked
     from crawler.runner import run_crawl  # imports Scrapy: only when crawling
 
