@@ -39,16 +39,15 @@ def url_trap(url: str) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) > MAX_SEGMENTS:
         return f"{len(segments)} path segments (at most {MAX_SEGMENTS})"
-    if segments:
-        segment, times = Counter(segments).most_common(1)[0]
-        if times > MAX_REPEATS:
-            return f'path segment "{segment[:40]}" repeated {times} times'
-    if parts.query:
-        keys = [p.split("=", 1)[0] for p in parts.query.split("&") if p]
-        if len(keys) > MAX_PARAMETERS:
-            return f"{len(keys)} query parameters (at most {MAX_PARAMETERS})"
-        if keys:
-            key, times = Counter(keys).most_common(1)[0]
-            if times > MAX_REPEATS:
-                return f'query parameter "{key[:40]}" repeated {times} times'
-    return None
+    keys = [p.split("=", 1)[0] for p in parts.query.split("&") if p]
+    if len(keys) > MAX_PARAMETERS:
+        return f"{len(keys)} query parameters (at most {MAX_PARAMETERS})"
+    return _repeated(segments, "path segment") or _repeated(keys, "query parameter")
+
+
+def _repeated(items: list[str], what: str) -> str | None:
+    """``what "x" repeated N times`` when an item occurs more than :data:`MAX_REPEATS` times."""
+    if not items:
+        return None
+    item, times = Counter(items).most_common(1)[0]
+    return f'{what} "{item[:40]}" repeated {times} times' if times > MAX_REPEATS else None

@@ -17,10 +17,11 @@ transaction survives ``kill -9``), and every method is one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from crawler.diskfull import stop_on_full_disk, stopping_on_full_disk
@@ -87,21 +88,27 @@ class SQLiteFrontier(Frontier):
         return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state = ?",
                                      (state,)).fetchone()[0])
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        """A write transaction: committed on a clean exit, else rolled back."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
+            raise
+
     def _write(self, sql: str, rows: Iterable[tuple]) -> int:
         """Run ``sql`` over ``rows`` in one transaction; return rows changed."""
         if stopping_on_full_disk(self.crawler):
             return 0  # nothing is finished any more: what was in flight is requeued on resume
-        cur = self.conn.cursor()
         before = self.conn.total_changes
         try:
-            cur.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as cur:
                 cur.executemany(sql, rows)
-                cur.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:  # a full disk has already rolled it back
-                    cur.execute("ROLLBACK")
-                raise
         except sqlite3.OperationalError as exc:
             if not stop_on_full_disk(self.crawler, exc):
                 raise
@@ -124,19 +131,12 @@ class SQLiteFrontier(Frontier):
     def pop(self, n: int) -> list[FrontierEntry]:
         if n <= 0 or self._pending <= 0 or stopping_on_full_disk(self.crawler):
             return []
-        cur = self.conn.cursor()
         try:
-            cur.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as cur:
                 rows = cur.execute(
                     "SELECT id, url, depth, referer, meta FROM frontier WHERE state = 0"
                     " ORDER BY id LIMIT ?", (n,)).fetchall()
                 cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
-                cur.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:  # a full disk has already rolled it back
-                    cur.execute("ROLLBACK")
-                raise
         except sqlite3.OperationalError as exc:
             if not stop_on_full_disk(self.crawler, exc):
                 raise
