@@ -14,6 +14,7 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from scrapy import Request
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
@@ -26,7 +27,6 @@ from crawler.spiders.outcome import FetchOutcome
 from crawler.store import PageStore
 
 if TYPE_CHECKING:
-    from scrapy import Request
     from scrapy.crawler import Crawler
 
 __all__ = ["ExtractionPipeline", "StorePipeline"]
@@ -57,14 +57,22 @@ class ExtractionPipeline:
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, PageRecord) and item.html:
             parsed = self._kept_parse(item)
-            item.artifacts = await maybe_deferred_to_future(deferToThread(_extract, item, parsed))
+            item.artifacts, cut_short = await maybe_deferred_to_future(deferToThread(_extract, item, parsed))
+            self._record_cut_short(item, cut_short)
         return item
 
     def extract(self, item: Any) -> Any:
         """:meth:`process_item` in the calling thread."""
         if isinstance(item, PageRecord) and item.html:
-            item.artifacts = _extract(item, self._kept_parse(item))
+            item.artifacts, cut_short = _extract(item, self._kept_parse(item))
+            self._record_cut_short(item, cut_short)
         return item
+
+    def _record_cut_short(self, item: PageRecord, cut_short: list[str]) -> None:
+        """A page stored with what was extracted before a budget ran out: an ``extraction_budget`` drop."""
+        if cut_short:
+            self.crawler.signals.send_catch_log(request_rejected, request=Request(item.url),
+                                                reason="extraction_budget", detail="; ".join(cut_short))
 
     def _kept_parse(self, item: PageRecord) -> ParsedPage | None:
         """The spider's own parse of the page, when it kept it (no second parse)."""
@@ -72,10 +80,14 @@ class ExtractionPipeline:
         return take(item.url) if take is not None else None
 
 
-def _extract(item: PageRecord, parsed: ParsedPage | None) -> list:
+def _extract(item: PageRecord, parsed: ParsedPage | None) -> tuple[list, list[str]]:
+    """The page's artifacts, and what was left unread (see :func:`extract_artifacts`)."""
     if parsed is None:
         parsed = parse_page(item.html or "", item.url)
-    return extract_artifacts(item.html or "", item.url, parsed=parsed, redirect_chain=item.redirect_chain)
+    cut_short: list[str] = []
+    artifacts = extract_artifacts(item.html or "", item.url, parsed=parsed, redirect_chain=item.redirect_chain,
+                                  cut_short=cut_short)
+    return artifacts, cut_short
 
 
 class StorePipeline:

@@ -90,3 +90,27 @@ def test_contacts_survive_next_to_a_page_long_line_of_digits() -> None:
     url = "http://spam.example/x"
     labels = {a.label for a in extract_artifacts(html, url, parsed=parse_page(html, url))}
     assert {"whatsapp:85261234567", "phone:12025550143"} <= labels
+
+
+def test_a_page_past_the_budget_is_stored_with_an_extraction_budget_drop(tmp_path, monkeypatch) -> None:
+    """The page keeps what was extracted before the budget ran out, and the drop says what was not read."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines import ExtractionPipeline, StorePipeline
+    from crawler.records import PageRecord
+    from crawler.store import PageStore, store_path
+
+    monkeypatch.setattr(phones, "NUMBER_BUDGET", 5)
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider("t", run_dir=str(tmp_path))
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    html = "<p>" + "".join(f"Tel: +852 6123 {n:04d}<br>" for n in range(20)) + "</p>"
+    item = ExtractionPipeline.from_crawler(crawler).extract(PageRecord("http://lists.example/p", html=html))
+    store.process_item(item)
+    store.close_spider()
+    assert len([a for a in item.artifacts if a.label.startswith("phone:")]) == 5
+    with PageStore(store_path(tmp_path)) as stored:
+        assert stored.page_count() == 1
+        assert stored.drop_counts() == {"extraction_budget": 1}

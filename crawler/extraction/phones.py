@@ -410,12 +410,14 @@ def _unmarked(text: str, start: int, end: int) -> bool:
             and text.find("@", max(0, start - _EMAIL_REACH), end + _EMAIL_AFTER_REACH) < 0)
 
 
-def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = ()) -> Iterator[Found]:
+def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = (),
+                  cut_short: list[str] | None = None) -> Iterator[Found]:
     """Phones that a phone or WhatsApp marker labels (see the module's doc);
     ``regions``: the page's, for national numbers (:func:`page_regions`).
 
     Several markers before one number (``WhatsApp/电话：N``) each count.
-    Linear in the text, and at most :data:`NUMBER_BUDGET` numbers are read.
+    Linear in the text, and at most :data:`NUMBER_BUDGET` numbers are read
+    (past it, a line goes to ``cut_short``).
     """
     after_prev = -1
     budget = NUMBER_BUDGET
@@ -432,6 +434,8 @@ def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = 
         budget -= 1
         if budget < 0:
             logger.info("phones: more than %d marked numbers in one text, the rest not read", NUMBER_BUDGET)
+            if cut_short is not None:
+                cut_short.append(f"phones: more than {NUMBER_BUDGET} marked numbers, the rest of the page not read")
             return
         digits = None
         for candidate in _groups(m.group(0)):
