@@ -137,7 +137,8 @@ def stored_params(run_dir: str | Path) -> CrawlParams:
 
 def resume_conflicts(stored: Mapping[str, Any], *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
                      seeds_file: str | Path | None = None, depth: int | None = None,
-                     max_pages: int | None = None) -> list[str]:
+                     max_pages: int | None = None, allow_private: bool = False,
+                     user_agent: str | None = None) -> list[str]:
     """What a resume was given that differs from the stored run's parameters
     (a resume continues the run as it was started: it never changes them).
 
@@ -154,6 +155,10 @@ def resume_conflicts(stored: Mapping[str, Any], *, keywords: Sequence[str] = (),
         out.append(f"depth {depth} (stored: {stored.get('depth')})")
     if max_pages is not None and max_pages != stored.get("max_pages"):
         out.append(f"max pages {max_pages} (stored: {stored.get('max_pages')})")
+    if allow_private and not stored.get("allow_private"):
+        out.append("--allow-private (stored: not allowed)")
+    if user_agent and user_agent != stored.get("user_agent"):
+        out.append(f"user agent {user_agent} (stored: {stored.get('user_agent') or 'the default'})")
     seeds = (read_seeds(seeds_file) if seeds_file else []) + list(urls)
     new = [u for u in seeds if u not in set(stored.get("seeds", []))]
     if new:

@@ -82,6 +82,8 @@ def test_an_empty_store_is_no_silent_success(tmp_path: Path, capsys: pytest.Capt
     (["--depth", "5"], "depth 5"),
     (["--max-pages", "10"], "max pages 10"),
     (["http://other.example/"], "seeds http://other.example/"),
+    (["--allow-private"], "--allow-private"),
+    (["--user-agent", "Other/1.0"], "user agent Other/1.0"),
 ])
 def test_resume_with_other_parameters_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  extra: list[str], named: str) -> None:

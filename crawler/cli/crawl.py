@@ -93,7 +93,8 @@ def _run(args: argparse.Namespace, run_crawl) -> dict:  # noqa: ANN001
 
 def _refuse_resume_changes(args: argparse.Namespace) -> None:
     """A resume continues the run as it was started: refuse keywords, depth,
-    page cap or seeds that differ, never ignore them in silence."""
+    page cap, seeds, private targets or user agent that differ, never ignore
+    them in silence (only the proxy may change)."""
     from crawler.runner import resume_conflicts, stored_params
 
     try:
@@ -102,7 +103,8 @@ def _refuse_resume_changes(args: argparse.Namespace) -> None:
         raise UserError(f"nothing to resume in {args.resume} (no crawl.sqlite); "
                         f"start a run with `cobweb crawl ... -o {args.resume}`") from None
     differ = resume_conflicts(stored, keywords=args.keywords, urls=args.urls, seeds_file=args.seeds,
-                              depth=args.depth, max_pages=args.max_pages)
+                              depth=args.depth, max_pages=args.max_pages, allow_private=args.allow_private,
+                              user_agent=args.user_agent)
     if differ:
         raise UserError(f"--resume continues {args.resume} as it was started, not with {'; '.join(differ)};"
                         " to crawl with other settings, start a new run with -o NEW_RUN_DIR")
