@@ -17,8 +17,14 @@ parts of extraction (``crawler/extraction/*.pyx``, built by ``pip install``) ran
 without them their pure-Python twins do.
 
     .venv/bin/python bench/bench_extraction.py [--mb 4] [--rounds 7] [--profile] [--pages DIR]
+    .venv/bin/python bench/bench_extraction.py --pathological
 
 ``--pages DIR`` measures on saved pages instead (every file under DIR).
+``--pathological`` prints instead the extraction time of 1, 2, 4 and 8 MB
+pathological pages (runs of digits, phone-like text, lists of numbers, words
+glued to numbers, e-mail-like text, nesting 100,000 deep: what a hostile site
+sends) and the time per MB of each relative to the 1 MB page: linear
+extraction keeps it near 1.
 """
 
 from __future__ import annotations
@@ -233,6 +239,37 @@ def paired_rounds(pages, rounds: int) -> list[tuple[float, float]]:
     return out
 
 
+#: Units a hostile page repeats: each once made extraction superlinear or slow.
+PATHOLOGICAL_UNITS = ("0123456789", "+1 (2) 3-4.", "+1 202 555 0143, ", "1234567o", "a@b.", "Tel: 12 ")
+
+
+def pathological_page(megabytes: float) -> bytes:
+    """A page of ``megabytes`` MB: each unit repeated over an equal share, one
+    share of nesting, then a contact line (which must still be found)."""
+    size = int(megabytes * 1e6)
+    share = size // (len(PATHOLOGICAL_UNITS) + 1)
+    parts = ["<html><head><title>esim</title></head><body>"]
+    parts += [f"<p>{unit * (share // len(unit))}</p>" for unit in PATHOLOGICAL_UNITS]
+    depth = share // 11
+    parts.append("<div>" * depth + "<p>x</p>" + "</div>" * depth)
+    parts.append("<p>WhatsApp: +852 6123 4567</p></body></html>")
+    return "".join(parts).encode()
+
+
+def pathological(sizes=(1, 2, 4, 8)) -> None:
+    """Print the extraction time of pathological pages of ``sizes`` MB."""
+    print("pathological pages: decode_html + parse_page + extract_artifacts, CPU time")
+    base = None
+    for mb in sizes:
+        body = pathological_page(mb)
+        t0 = time.process_time()
+        found = _extract(body, "text/html; charset=utf-8", "http://hostile.example/p.html")
+        took = time.process_time() - t0
+        base = base or took / mb
+        print(f"  {mb:2d} MB: {took:6.2f} s  ({took / mb:5.2f} s/MB, {took / mb / base:4.2f} x the 1 MB page's;"
+              f" {found} artifacts)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=4.0, help="megabytes of HTML to generate")
@@ -240,7 +277,12 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="print the extractor's top functions")
     ap.add_argument("--pages", metavar="DIR", type=Path,
                     help="measure on the HTML files under DIR instead (saved pages, charset sniffed)")
+    ap.add_argument("--pathological", action="store_true",
+                    help="time 1, 2, 4 and 8 MB pathological pages instead (linear growth)")
     args = ap.parse_args()
+    if args.pathological:
+        pathological()
+        return
 
     pages = read_pages(args.pages) if args.pages else make_pages(args.mb)
     if not pages:

@@ -30,6 +30,15 @@ by the address they embed.
 ('invalid IP address', 'invalid IP address')
 >>> host_category("example.com") is None, host_category("8.8.8.8") is None
 (True, True)
+
+A host that is neither an IP literal nor a valid DNS name once percent-decoded
+and IDNA-encoded (controls, spaces, NUL, ``%``, ...) is refused too: a resolver
+or proxy may read ``127.0.0.1%09`` or ``127.0.0.1%00.evil.example`` as loopback.
+
+>>> host_category("127.0.0.1%09"), host_category("127.0.0.1%00.evil.example")
+('invalid host name', 'invalid host name')
+>>> host_category("xn--fsqu00a.xn--fiqs8s") is None, host_category("例子.中国") is None
+(True, True)
 >>> host_category("2001:4860:4860::8888") is None, host_category("fd00::1")
 (True, 'private')
 """
@@ -51,6 +60,7 @@ __all__ = [
     "host_category",
     "is_forbidden_host",
     "first_forbidden_address",
+    "is_dns_name",
 ]
 
 IPAddress = IPv4Address | IPv6Address
@@ -119,6 +129,9 @@ _LOCAL_SUFFIXES: tuple[str, ...] = (
 )
 
 _HEX = re.compile(r"[0-9a-f]*\Z")
+#: One label of a DNS name as resolvers and proxies accept it (LDH, and the
+#: underscore that real host names carry; IDN labels in their ``xn--`` form).
+_DNS_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\Z")
 _OCT = re.compile(r"[0-7]+\Z")
 _DEC = re.compile(r"[0-9]+\Z")
 
@@ -264,6 +277,24 @@ def name_category(name: str) -> str | None:
     return None
 
 
+def is_dns_name(name: str) -> bool:
+    """Whether a normalized host name (:func:`normalize_host`) is a valid DNS
+    name: at most 253 characters of IDNA-encoded labels of letters, digits,
+    hyphens (and underscores), 63 at most each.
+
+    >>> is_dns_name("leb-help.com"), is_dns_name("例子.中国"), is_dns_name("a_b.example.com")
+    (True, True, True)
+    >>> is_dns_name("127.0.0.1\t"), is_dns_name("a b.com"), is_dns_name("x%41.com"), is_dns_name("a..b")
+    (False, False, False, False)
+    """
+    if not name.isascii():
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            return False
+    return len(name) <= 253 and all(_DNS_LABEL.match(label) for label in name.split("."))
+
+
 def host_category(host: str) -> str | None:
     """Why ``host`` (a URL's host: name, IPv4 in any spelling, or IPv6) must not
     be contacted, or None when nothing in the host itself forbids it. A name
@@ -275,8 +306,11 @@ def host_category(host: str) -> str | None:
         return "invalid IP address"
     if ip is not None:
         return ip_category(ip)
-    if not normalize_host(host):
+    name = normalize_host(host)
+    if not name:
         return "empty host"
+    if not is_dns_name(name):
+        return "invalid host name"
     return name_category(host)
 
 

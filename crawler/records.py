@@ -91,6 +91,10 @@ DropReason = Literal[
     "duplicate",
     "offsite",
     "bad_url",
+    "too_many_hosts",  # a registered domain introducing more than COBWEB_SITE_HOSTS hosts
+    "url_trap",  # self-similar URL growth: repeated path segments, too many segments or parameters
+    "headers_too_large",  # response headers over COBWEB_MAX_HEADER_BYTES or COBWEB_MAX_HEADERS
+    "extraction_budget",  # page stored, but an extraction budget ran out: part of it not read
 ]
 
 

@@ -12,6 +12,7 @@ was done.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,10 +24,11 @@ from scrapy.settings import Settings
 from crawler.extensions import Progress, dropped_by_reason, dropped_total, pages_fetched
 from crawler.frontier.base import NETWORK_REASONS
 from crawler.render.summary import render_summary
+from crawler.runlock import run_lock
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
-__all__ = ["run_crawl", "crawl_settings", "summarize", "stored_params", "CrawlParams"]
+__all__ = ["run_crawl", "crawl_settings", "summarize", "stored_params", "resume_conflicts", "CrawlParams"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,17 +99,57 @@ def _new_params(run_dir: str | Path, keywords: Sequence[str], urls: Sequence[str
 
 
 def stored_params(run_dir: str | Path) -> CrawlParams | None:
-    """The parameters a run in ``run_dir`` was started with, or None (no run there).
+    """The parameters a run in ``run_dir`` was started with (what ``--resume``
+    continues with), or None (no run there).
 
     Runs started by ``scrapy crawl keywords`` store the spider's arguments only.
+    A damaged store raises :class:`sqlite3.DatabaseError` here, not halfway
+    through the crawl.
     """
     if not store_path(run_dir).exists():
         return None
     with PageStore(store_path(run_dir)) as store:
+        problems = [row[0] for row in store.conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {lines[0] if lines else problems[0]}")
         params = store.get_meta("crawl_params")
         if not isinstance(params, dict):  # a run started with `scrapy crawl keywords`
             params = store.get_meta("spider_params")
-    return params if isinstance(params, dict) else None
+    if not isinstance(params, dict):
+        return None
+    return {"proxy": None, "allow_private": False, "user_agent": None, **params, "run_dir": str(run_dir)}
+
+
+def resume_conflicts(stored: Mapping[str, Any], *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
+                     seeds_file: str | Path | None = None, depth: int | None = None,
+                     max_pages: int | None = None, allow_private: bool = False,
+                     user_agent: str | None = None) -> list[str]:
+    """What a resume was given that differs from the stored run's parameters
+    (a resume continues the run as it was started: it never changes them).
+
+    >>> stored = {"keywords": ["esim"], "seeds": ["http://a.example/"], "depth": 3, "max_pages": 0}
+    >>> resume_conflicts(stored, keywords=["esim"], depth=3)
+    []
+    >>> resume_conflicts(stored, keywords=["casino"], depth=5, urls=["http://b.example/"])
+    ['keywords casino (stored: esim)', 'depth 5 (stored: 3)', 'seeds http://b.example/ (not in the run)']
+    """
+    out = []
+    if keywords and list(keywords) != list(stored.get("keywords", [])):
+        out.append(f"keywords {', '.join(keywords)} (stored: {', '.join(stored.get('keywords', []))})")
+    if depth is not None and depth != stored.get("depth"):
+        out.append(f"depth {depth} (stored: {stored.get('depth')})")
+    if max_pages is not None and max_pages != stored.get("max_pages"):
+        out.append(f"max pages {max_pages} (stored: {stored.get('max_pages')})")
+    if allow_private and not stored.get("allow_private"):
+        out.append("--allow-private (stored: not allowed)")
+    if user_agent and user_agent != stored.get("user_agent"):
+        out.append(f"user agent {user_agent} (stored: {stored.get('user_agent') or 'the default'})")
+    seeds = (read_seeds(seeds_file) if seeds_file else []) + list(urls)
+    new = [u for u in seeds if u not in set(stored.get("seeds", []))]
+    if new:
+        out.append(f"seeds {' '.join(new[:3])}{' ...' if len(new) > 3 else ''} (not in the run)")
+    return out
 
 
 def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
@@ -128,17 +170,16 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     is kept in the store's metadata. URLs dropped for a reason in
     ``retry_dropped`` are queued again, on top of network failures (always).
     ``render`` (never, auto, always) and ``searchbot_view`` set rendering
-    (issue 12); None keeps COBWEB_RENDER_MODE.
+    (issue 12); None keeps COBWEB_RENDER_MODE. One crawl process per run: a
+    second one raises :class:`crawler.runlock.RunLocked`.
     """
     run_dir = Path(run_dir)
     if resume:
-        if not store_path(run_dir).exists():
-            raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
         params = stored_params(run_dir)
         if params is None:
+            if not store_path(run_dir).exists():
+                raise FileNotFoundError(f"nothing to resume: no {store_path(run_dir)}")
             raise ValueError(f"{run_dir} has no stored crawl parameters to resume from")
-        params = {"proxy": None, "allow_private": False, "user_agent": None, **params}
-        params["run_dir"] = str(run_dir)
         if proxy:
             params["proxy"] = proxy
         if render:
@@ -153,11 +194,16 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
         overrides["HTTPPROXY_ENABLED"] = False  # http_proxy/https_proxy ignored
     if retry_dropped:
         overrides["COBWEB_RETRY_DROPPED"] = sorted({*NETWORK_REASONS, *retry_dropped})
-    with PageStore.open_run(run_dir) as store:
-        store.set_meta("crawl_params", params)
-        if network is not None:
-            store.set_meta("network", dict(network))
+    with run_lock(run_dir):  # one crawl process per run (crawler.runlock.RunLocked)
+        with PageStore.open_run(run_dir) as store:
+            store.set_meta("crawl_params", params)
+            if network is not None:
+                store.set_meta("network", dict(network))
+        return _crawl(run_dir, params, {**overrides, **(settings or {})})
 
+
+def _crawl(run_dir: Path, params: CrawlParams, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the crawl in this process; return its summary."""
     # Scrapy's loggers are set to DEBUG when the process starts; the caller's
     # logging configuration (the root logger's level) decides what shows.
     quiet = _ScrapyBelow(logging.getLogger().getEffectiveLevel())
@@ -166,7 +212,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
         handler.addFilter(quiet)
     try:
         started = time.monotonic()
-        process = _Process(crawl_settings(params, {**overrides, **(settings or {})}))
+        process = _Process(crawl_settings(params, overrides))
         logging.getLogger("scrapy").setLevel(quiet.level)
         crawler = process.create_crawler(KeywordsSpider)
         process.crawl(crawler, urls=params["seeds"], keywords=params["keywords"],

@@ -125,7 +125,7 @@ COBWEB_LIMITS_ENABLED = True
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 URLLENGTH_LIMIT = 2048
-COBWEB_SITE_BUDGET = 2000  # pages fetched per registered domain; 0: no budget
+COBWEB_SITE_BUDGET = 1000  # requests (pages and robots.txt) per registered domain; 0: no budget
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 # Every URL given up is a recorded drop, counted in the summary: its line shows with -v.
@@ -176,3 +176,27 @@ DOWNLOADER_MIDDLEWARES.update({
 })
 ITEM_PIPELINES.update({"crawler.render.pipeline.RenderedPipeline": 310})  # after ExtractionPipeline
 # --- end of rendering ---
+
+# --- hostile sites (issue 17) ---
+# robots.txt read with bounded cost: 500 KiB, 1,000 rules, a linear-time
+# matcher (crawler/robots.py).
+ROBOTSTXT_PARSER = "crawler.robots.BoundedRobotParser"
+# Traps: robots.txt requests count against the site budget; a registered
+# domain may introduce at most COBWEB_SITE_HOSTS hosts (wildcard DNS); URLs
+# that grow self-similarly are refused (crawler/traps.py). A trap of any
+# shape costs at most COBWEB_SITE_BUDGET requests (1,000: set above).
+COBWEB_SITE_HOSTS = 25
+# Response headers: at most this many bytes and lines (the body cap is
+# DOWNLOAD_MAXSIZE); an endless header block is cut and dropped.
+COBWEB_MAX_HEADER_BYTES = 64 * 1024
+COBWEB_MAX_HEADERS = 200
+DOWNLOAD_HANDLERS.update({
+    "http": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
+    "https": "crawler.headerlimits.BoundedHTTP11DownloadHandler",
+})
+# Scrapy stops issuing requests while the responses being processed hold more
+# than this many bytes (default 5 MB): one page near DOWNLOAD_MAXSIZE would
+# hold the whole crawl while it is read. Extraction runs in threads
+# (crawler.pipelines.ExtractionPipeline), so the crawl goes on meanwhile.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 4 * DOWNLOAD_MAXSIZE
+# --- end of hostile sites ---

@@ -42,7 +42,7 @@ from crawler.domains import registered_domain
 from crawler.records import Artifact, DropRecord, LinkTarget, PageRecord
 from crawler.sqlite import connect
 
-__all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path"]
+__all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path", "EmptyStore"]
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,10 @@ def _url_domain(url: str) -> str:
     return registered_domain(url)
 
 
+class EmptyStore(sqlite3.DatabaseError):
+    """A store file of zero bytes: no crawl was ever stored in it."""
+
+
 def store_path(run_dir: str | Path) -> Path:
     """The store file of a run directory."""
     return Path(run_dir) / STORE_FILENAME
@@ -201,8 +205,10 @@ class PageStore:
         for a run directory.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = str(path)
+        if not create and self.path != ":memory:" and Path(path).is_file() and Path(path).stat().st_size == 0:
+            raise EmptyStore(f"{path} is empty (0 bytes)")
         self.conn = connect(self.path, _SCHEMA)
         self._artifact_ids: dict[tuple[str, str], int] | None = None
 
@@ -210,7 +216,7 @@ class PageStore:
     def open_run(cls, run_dir: str | Path) -> PageStore:
         """Open (creating if needed) the store of a run directory."""
         Path(run_dir).mkdir(parents=True, exist_ok=True)
-        return cls(store_path(run_dir))
+        return cls(store_path(run_dir), create=True)
 
     def close(self) -> None:
         self.conn.close()
@@ -244,7 +250,8 @@ class PageStore:
                 self._add_keyword_forms(cur, page_id, rec.keyword_forms)
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
         return ids
@@ -571,7 +578,8 @@ class PageStore:
             )
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
         return len(new_pages), len(pairs) + len(plain)

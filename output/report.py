@@ -48,7 +48,7 @@ from output.page_dates import PageDate, page_date
 from output.store_queries import page_html, page_rows
 from output.style import campaign_palette, hex_color, kind_color
 from output.svgplots import Bar, Track, parse_time, size_bars, timeline
-from output.text import one_line, xml_id, xml_text
+from output.text import one_line, visible_controls, xml_id, xml_text
 from output.views import campaigns_graph, campaigns_view
 
 __all__ = ["write_report", "render_report", "graph_bundle", "BUNDLE_NAME", "safe_json",
@@ -171,8 +171,9 @@ _NO_TITLE = '<span class="muted">(no title)</span>'
 
 
 def _e(text: object, limit: int | None = None) -> str:
-    """Crawled text as safe HTML: one line, no control characters, escaped."""
-    s = one_line(text)
+    """Crawled text as safe HTML: one line, no control characters, bidi and
+    invisible characters written out, escaped."""
+    s = visible_controls(one_line(text))
     if limit is not None and len(s) > limit:
         s = s[: limit - 1] + "\u2026"
     return html.escape(s, quote=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["xml_text", "one_line", "xml_id", "csv_cell"]
+__all__ = ["xml_text", "one_line", "xml_id", "csv_cell", "visible_controls"]
 
 # Everything XML 1.0 does not allow in a document (section 2.2, "Char"),
 # including lone surrogates and U+FFFE/U+FFFF.
@@ -39,6 +39,27 @@ def xml_text(text: object) -> str:
 def one_line(text: object) -> str:
     """:func:`xml_text` with runs of white space collapsed to one space, trimmed."""
     return _SPACES.sub(" ", xml_text(text)).strip()
+
+
+# Characters that change how text around them displays, or display as nothing:
+# bidi embeddings, overrides, isolates and marks, zero-width space, word
+# joiner, invisible operators, BOM, and the Hangul fillers used as blank names.
+# (ZWNJ and ZWJ stay: Persian, Indic scripts and emoji sequences need them.)
+_INVISIBLE = re.compile("[\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with bidi controls and invisible characters written out as
+    ``[U+XXXX]``: a page title cannot reverse what is shown next to it, nor
+    hide what it holds.
+
+    >>> visible_controls("invoice\u202egnp.exe")
+    'invoice[U+202E]gnp.exe'
+    >>> visible_controls("zero\u200bwidth \u05e9\u05dc\u05d5\u05dd 👩\u200d💻")
+    'zero[U+200B]width שלום 👩\u200d💻'
+    """
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def _escape_char(match: re.Match[str]) -> str:

@@ -31,6 +31,17 @@ PDF and PNG links          ``leb-guide.com/manual.pdf``, ``/logo.png``; ``/downl
 GBK and Big5 pages         ``gbk-news.cn/renew.html`` (header charset), ``/renew-meta.html``
                            (meta charset only), ``big5-forum.com.tw/renew.html``; their
                            keywords are Chinese only, so they match only when decoded right
+endless headers            ``header-flood.net/esim.html`` (one long header line after
+                           another), ``/many.html`` (short header lines without end)
+huge robots.txt            ``robots-flood.net/robots.txt``: 300,000 wildcard rules (7 MB)
+digits                     ``digit-flood.net/digits.html``: 6 MB of digits and phone-like
+                           text, then a contact
+deep nesting               ``deep-nest.net/deep-2100.html``, ``/deep-10000.html``: a contact
+                           block inside 2,100 or 10,000 ``<div>``, a paragraph after it
+wildcard DNS               ``*.dns-trap.com``: every page links to fresh subdomains
+growing path               ``grow-trap.net``: every page links one segment deeper, its
+                           parameters permuted
+not hosts                  ``127.0.0.1%09`` and other hosts a resolver may read as loopback
 ========================== ===============================================================
 
 :attr:`HostileWeb.keyword_pages` lists every legitimate page that mentions the
@@ -43,13 +54,15 @@ import functools
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import brotli
 
 from crawler.demoweb.server import Resource, VirtualWeb, html_resource, redirect
 
 __all__ = ["HostileWeb", "build_hostile_web", "KEYWORDS", "FORBIDDEN_LINKS", "REDIRECT_TARGETS",
-           "ROBOTS_REDIRECT_TARGET", "LONG_URL", "gzip_bomb", "brotli_bomb"]
+           "ROBOTS_REDIRECT_TARGET", "LONG_URL", "gzip_bomb", "brotli_bomb", "header_flood", "robots_flood",
+           "digit_page", "deep_page"]
 
 KEYWORDS = ("esim", "续费", "續費")
 MIB = 1 << 20
@@ -69,6 +82,11 @@ FORBIDDEN_LINKS = (
     "http://[::ffff:127.0.0.1]/",
     "http://api.localhost/",
     "http://10.0.0.5.nip.io.evil.example@10.0.0.5/",
+    # not hosts: a resolver or a proxy that decodes the host may read them as loopback
+    "http://127.0.0.1%09/",
+    "http://127.0.0.1%20/",
+    "http://127.0.0.1%0a/",
+    "http://127.0.0.1%00.evil.example/",
 )
 #: Forbidden targets reached only by an HTTP redirect (two) or a meta refresh (the last).
 REDIRECT_TARGETS = (
@@ -122,6 +140,36 @@ def _huge_page(size: int) -> Iterator[bytes]:
         yield piece
 
 
+def header_flood(line: bytes, limit: int = 1 << 30) -> Callable[[], Iterator[bytes]]:
+    """A status line, then header lines ``line`` until the client hangs up (or ``limit`` bytes)."""
+    def raw() -> Iterator[bytes]:
+        yield b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        block = line * max(1, (64 * 1024) // len(line))
+        for _ in range(limit // len(block)):
+            yield block
+    return raw
+
+
+def robots_flood(rules: int = 300_000) -> bytes:
+    """A robots.txt of ``rules`` wildcard rules (about 7 MB), none of which disallows /esim.html."""
+    lines = [b"User-agent: *"] + [b"Disallow: /*%x*z$" % (i * 7919) for i in range(rules)]
+    return b"\n".join(lines) + b"\n"
+
+
+def digit_page(size: int = 6_000_000) -> str:
+    """Digits and phone-like text, ``size`` characters, then a real contact line."""
+    units = ("0123456789", "+1 (2) 3-4.", "+1 202 555 0143, ", "1234567o")
+    body = "".join(u * (size // 4 // len(u)) for u in units)
+    return _page("esim 续费 numbers", body + "</p><p>WhatsApp: +852 6123 4567")
+
+
+def deep_page(depth: int) -> str:
+    """A contact block inside ``depth`` nested ``<div>``, then a paragraph after it."""
+    return ("<!doctype html><html><head><title>esim 续费 deep</title></head><body>"
+            + "<div>" * depth + "<p>WhatsApp: +852 6123 4567</p>" + "</div>" * depth
+            + "<p>After the block: 加飞机：@deep_after_block</p></body></html>")
+
+
 def _page(title: str, body: str, links: Sequence[str] = (), charset_meta: str = "") -> str:
     meta = f'<meta charset="{charset_meta}">' if charset_meta else ""
     anchors = "".join(f'<li><a href="{u}">{u}</a></li>' for u in links)
@@ -139,6 +187,8 @@ class HostileWeb:
     keyword_pages: set[str] = field(default_factory=set)
     flaky: str = ""
     calendar_host: str = "calendar-trap.com"
+    dns_trap: str = "dns-trap.com"
+    grow_trap: str = "grow-trap.net"
     never_fetched: set[str] = field(default_factory=set)
     hub_links: list[str] = field(default_factory=list)
 
@@ -280,6 +330,40 @@ def build_hostile_web() -> HostileWeb:
 
     web.add_handler(hw.calendar_host, calendar)
 
+    # endless response headers: one long line after another, and short ones without end
+    web.add("http://header-flood.net/esim.html", Resource(raw=header_flood(b"X-Flood: " + b"a" * 8000 + b"\r\n")))
+    web.add("http://header-flood.net/many.html", Resource(raw=header_flood(b"X-A: b\r\n")))
+    # 300,000 robots.txt rules; the page itself is allowed
+    web.add("http://robots-flood.net/robots.txt",
+            Resource(headers={"Content-Type": "text/plain"}, body=robots_flood()))
+    keyword_page("http://robots-flood.net/esim.html", "esim 续费 (huge robots.txt)",
+                 "This site's robots.txt holds 300,000 rules.")
+    # 6 MB of digits, and pages nested 2,100 and 10,000 deep
+    web.add("http://digit-flood.net/digits.html", html_resource(digit_page()))
+    keyword_pages.append("http://digit-flood.net/digits.html")
+    for depth in (2_100, 10_000):
+        web.add(f"http://deep-nest.net/deep-{depth}.html", html_resource(deep_page(depth)))
+        keyword_pages.append(f"http://deep-nest.net/deep-{depth}.html")
+
+    # traps: fresh subdomains of one registered domain; a path one segment deeper each hop
+    def wildcard(method: str, url: str, hits: int) -> Resource | None:
+        if url.endswith("/robots.txt"):
+            return None
+        fresh = [f"http://h{next(session):x}.{hw.dns_trap}/" for _ in range(5)]
+        return html_resource(_page("Wildcard", "Every host links to fresh hosts.", fresh))
+
+    web.add_handler(f"*.{hw.dns_trap}", wildcard)
+
+    def growing(method: str, url: str, hits: int) -> Resource | None:
+        if url.endswith("/robots.txt"):
+            return None
+        path = urlsplit(url).path.rstrip("/")
+        n = next(session)  # (one page deeper, its parameters in two orders)
+        links = [f"{path}/s{n}/?a={n}&b=1", f"{path}/s{n}/?b=1&a={n}"]
+        return html_resource(_page("Growing", "Every page links deeper.", links))
+
+    web.add_handler(hw.grow_trap, growing)
+
     # the hub links to everything but renew-3 (two links away)
     hw.hub_links = [
         *(u for u in keyword_pages if u != "http://leb-guide.com/renew-3.html"),
@@ -292,6 +376,8 @@ def build_hostile_web() -> HostileWeb:
         "http://redir-evil.net/metadata", "http://redir-evil.net/loopback", "http://redir-evil.net/refresh",
         "http://redir-evil.net/to-file",
         f"http://{hw.calendar_host}/cal?month=0&PHPSESSID={next(session):032x}",
+        "http://header-flood.net/esim.html", "http://header-flood.net/many.html",
+        f"http://www.{hw.dns_trap}/", f"http://{hw.grow_trap}/start/",
         *FORBIDDEN_LINKS, *NON_HTTP_LINKS, LONG_URL,
     ]
     hw.add_hub_link()

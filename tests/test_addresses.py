@@ -78,6 +78,19 @@ FORBIDDEN = {
     "db.internal": "local-only name (.internal)",
     "nas.home.arpa": "local-only name (.home.arpa)",
     "mail.corp": "local-only name (.corp)",
+    # not a host: what a resolver or a decoding proxy may read as loopback (issue 17)
+    "127.0.0.1%09": "invalid host name",
+    "127.0.0.1%20": "invalid host name",
+    "127.0.0.1%0a": "invalid host name",
+    "127.0.0.1%0A": "invalid host name",
+    "127.0.0.1%00.evil.example": "invalid host name",
+    "127.0.0.1\t": "loopback",
+    "evil.example%00": "invalid host name",
+    "ex ample.com": "invalid host name",
+    "a%2541.example.com": "invalid host name",
+    "a..b.example.com": "invalid host name",
+    "x" * 64 + ".example.com": "invalid host name",
+    "a\u202eb.example.com": "invalid host name",
 }
 
 PUBLIC = [
@@ -85,6 +98,7 @@ PUBLIC = [
     "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "11.0.0.1",
     "[2001:4860:4860::8888]", "[2606:4700:4700::1111]", "[::ffff:8.8.8.8]",
     "localhost-tools.com", "mylocal.com", "1e100.net", "0x7f.example.com",
+    "例子.中国", "my_blog.example.com", "a-b-c.example.com", "%65xample.com",
 ]
 
 

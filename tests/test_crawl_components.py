@@ -153,7 +153,7 @@ def test_extraction_then_store_pipeline(tmp_path):
     extract = ExtractionPipeline.from_crawler(crawler)
     store = StorePipeline.from_crawler(crawler)
     store.open_spider()
-    item = store.process_item(extract.process_item(record))
+    item = store.process_item(extract.extract(record))
     assert ("handle", "telegram:demo_handle") in {(a.kind, a.label) for a in item.artifacts}
     store.process_item(item)  # the same page twice is still one page
     with pytest.raises(DropItem):
@@ -257,10 +257,10 @@ def test_extraction_reuses_the_spiders_parse():
     assert parsed is not None and parsed.title == record.title
     assert spider.take_parsed(record.url) is None  # handed out once
     # without a kept parse the pipeline parses the HTML itself, with the same result
-    again = ExtractionPipeline.from_crawler(crawler).process_item(
+    again = ExtractionPipeline.from_crawler(crawler).extract(
         PageRecord(record.url, html=record.html))
     spider._parsed[record.url] = parsed
-    reused = ExtractionPipeline.from_crawler(crawler).process_item(record)
+    reused = ExtractionPipeline.from_crawler(crawler).extract(record)
     assert sorted(reused.artifacts, key=repr) == sorted(again.artifacts, key=repr)
 
 

@@ -174,6 +174,28 @@ def test_parse_page_reads_past_hundreds_of_unclosed_elements():
     assert "handle:telegram:esim1088" in {f"{a.kind}:{a.label}" for a in extract_artifacts(html, URL, parsed=p)}
 
 
+@pytest.mark.parametrize("depth", [2_100, 10_000])
+def test_parse_page_reads_any_depth(depth):
+    """libxml2 stops at 2,048 nested elements even with huge_tree: such a page
+    is read again, flattened past a depth, and loses nothing (issue 17)."""
+    html = ("<p>前言</p>" + "<div>" * depth + "<p>WhatsApp: <a href='https://wa.me/85261234567'>+852 6123 4567</a></p>"
+            "<p>esim 续费</p>" + "</div>" * depth + "<p>after the block: 加飞机：@esim1088</p>")
+    p = parse_page(html, URL)
+    assert p.text.splitlines() == ["前言", "WhatsApp: +852 6123 4567", "esim 续费", "after the block: 加飞机:@esim1088"]
+    ids = {a.node_id for a in extract_artifacts(html, URL, parsed=p)}
+    assert {"handle:whatsapp:85261234567", "handle:telegram:esim1088"} <= ids
+
+
+def test_flattening_is_linear_in_the_page():
+    """The flattened page is at most a constant times the page (memory bounded by the body cap)."""
+    from crawler.extraction.flatten import flatten_deep
+
+    html = "<div>" * 200_000 + "x" + "</div>" * 200_000
+    out = flatten_deep(html, 1000)
+    assert len(out) <= 2 * len(html)
+    assert out.count("<div>") == 200_000 and "x" in out
+
+
 @pytest.mark.parametrize("html", ["", "   ", "\x00", "<", "<?xml version='1.0' encoding='latin1'?><p>x", "<html>" * 500])
 def test_parse_page_degenerate(html):
     p = parse_page(html, URL)

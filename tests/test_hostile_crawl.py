@@ -14,8 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 from urllib.parse import urlsplit
@@ -61,6 +60,7 @@ class HostileCrawl:
     requests: list[tuple[str, str]]
     pages: set[str]
     drops: list[tuple[str, str, str]]
+    artifacts: dict[str, set[str]] = field(default_factory=dict)
 
     def drop_reasons(self, url: str) -> set[str]:
         key = canonical_url(url)
@@ -74,17 +74,15 @@ def _canonical(url: str) -> str:
         return url
 
 
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
-    hostile = build_hostile_web()
+def _crawl(hostile: HostileWeb, run_dir: Path, seeds: list[str], depth: int) -> HostileCrawl:
+    """``cobweb crawl`` of ``hostile`` from ``seeds`` in a subprocess, and what it stored."""
     proxy = VirtualWebProxy(hostile.web).start()
     port = int(proxy.url.rsplit(":", 1)[1])
     hostile.add_hub_link(f"http://127.0.0.1:{port}/")  # the proxy's own address, as a link
-    run_dir = tmp_path_factory.mktemp("hostile") / "run"
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
     keywords = [arg for kw in hostile.keywords for arg in ("-k", kw)]
-    cmd = [sys.executable, "-c", _RSS_WRAPPER, sys.executable, "-m", "crawler", "crawl", *hostile.seeds,
-           *keywords, "-o", str(run_dir), "--depth", str(DEPTH), "--proxy", proxy.url,
+    cmd = [sys.executable, "-c", _RSS_WRAPPER, sys.executable, "-m", "crawler", "crawl", *seeds,
+           *keywords, "-o", str(run_dir), "--depth", str(depth), "--proxy", proxy.url,
            "--render", "never"]  # static; the browser's safety is tested in test_render_crawl.py
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env,
@@ -94,13 +92,32 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
     peak = json.loads(done.stderr.strip().splitlines()[-1])["peak_rss"]
     pages: set[str] = set()
     drops: list[tuple[str, str, str]] = []
+    artifacts: dict[str, set[str]] = {}
     db = run_dir / "crawl.sqlite"
     if db.exists():
         with sqlite3.connect(db) as con:
             pages = {row[0] for row in con.execute("SELECT url FROM pages")}
             drops = list(con.execute("SELECT url, reason, detail FROM drops"))
-    yield HostileCrawl(hostile, port, done.returncode, done.stdout, done.stderr, peak,
-                       list(hostile.web.requests), pages, drops)
+            for url, kind, label in con.execute(
+                    "SELECT p.url, a.kind, a.label FROM page_artifacts pa JOIN pages p ON p.id = pa.page_id"
+                    " JOIN artifacts a ON a.id = pa.artifact_id"):
+                artifacts.setdefault(url, set()).add(f"{kind}:{label}")
+    return HostileCrawl(hostile, port, done.returncode, done.stdout, done.stderr, peak,
+                        list(hostile.web.requests), pages, drops, artifacts)
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> HostileCrawl:
+    hostile = build_hostile_web()
+    return _crawl(hostile, tmp_path_factory.mktemp("hostile") / "run", hostile.seeds, DEPTH)
+
+
+@pytest.fixture(scope="module")
+def trap_crawl(tmp_path_factory: pytest.TempPathFactory) -> HostileCrawl:
+    """The traps alone, 30 links deep (the depth that made them cost thousands of requests)."""
+    hostile = build_hostile_web()
+    seeds = [f"http://www.{hostile.dns_trap}/", f"http://{hostile.grow_trap}/start/"]
+    return _crawl(hostile, tmp_path_factory.mktemp("traps") / "run", seeds, 30)
 
 
 def test_crawl_exits_0(crawl: HostileCrawl) -> None:
@@ -170,6 +187,8 @@ def test_infinite_calendar_costs_a_bounded_number_of_requests(crawl: HostileCraw
     ("http://leb-guide.com/logo.png", "not_html"),
     ("http://leb-guide.com/download?id=1", "not_html"),
     ("http://leb-guide.com/img?id=2", "not_html"),
+    ("http://header-flood.net/esim.html", "headers_too_large"),
+    ("http://header-flood.net/many.html", "headers_too_large"),
 ])
 def test_traps_are_recorded_with_their_reason(crawl: HostileCrawl, url: str, reason: str) -> None:
     assert reason in crawl.drop_reasons(url), sorted(crawl.drops)
@@ -197,3 +216,56 @@ def test_the_proxy_itself_is_not_a_target(crawl: HostileCrawl) -> None:
 def test_every_drop_has_a_known_reason(crawl: HostileCrawl) -> None:
     assert crawl.drops
     assert {reason for _, reason, _ in crawl.drops} <= set(get_args(DropReason))
+
+
+# --- issue 17: no hostile site can stall, blind or bloat the crawl ----------------------
+
+
+@pytest.mark.parametrize("depth", [2_100, 10_000])
+def test_deeply_nested_pages_give_their_text_and_artifacts(crawl: HostileCrawl, depth: int) -> None:
+    url = f"http://deep-nest.net/deep-{depth}.html"
+    assert url in crawl.pages
+    assert {"handle:whatsapp:85261234567", "handle:telegram:deep_after_block"} <= crawl.artifacts.get(url, set())
+
+
+def test_a_page_of_digits_is_read_to_its_end(crawl: HostileCrawl) -> None:
+    url = "http://digit-flood.net/digits.html"
+    assert "handle:whatsapp:85261234567" in crawl.artifacts.get(url, set())
+
+
+def test_a_huge_robots_txt_is_read_and_its_site_crawled(crawl: HostileCrawl) -> None:
+    assert "http://robots-flood.net/esim.html" in crawl.pages
+    assert ("GET", "http://robots-flood.net/robots.txt") in crawl.requests
+
+
+def test_header_floods_are_cut(crawl: HostileCrawl) -> None:
+    for url in ("http://header-flood.net/esim.html", "http://header-flood.net/many.html"):
+        assert url not in crawl.pages
+        assert [u for _, u in crawl.requests].count(url) == 1  # not retried
+
+
+def _host_requests(crawl: HostileCrawl, site: str) -> list[str]:
+    return [url for _, url in crawl.requests
+            if (urlsplit(url).hostname or "") == site or (urlsplit(url).hostname or "").endswith("." + site)]
+
+
+def test_wildcard_dns_trap_is_cheap(trap_crawl: HostileCrawl) -> None:
+    """Issue 17: 2,029 pages and 2,029 robots.txt at depth 30."""
+    assert trap_crawl.returncode == 0, trap_crawl.stderr[-3000:]
+    site = trap_crawl.hostile.dns_trap
+    requests = _host_requests(trap_crawl, site)
+    hosts = {urlsplit(u).hostname for u in requests}
+    assert len(requests) <= 1000
+    assert len(hosts) <= 25
+    assert any(reason == "too_many_hosts" for _, reason, _ in trap_crawl.drops)
+
+
+def test_growing_path_trap_is_cheap(trap_crawl: HostileCrawl) -> None:
+    """Issue 17: an ever-growing path with permuted parameters cost 2,030 requests."""
+    requests = _host_requests(trap_crawl, trap_crawl.hostile.grow_trap)
+    assert len(requests) <= 1000
+    assert any(reason == "url_trap" for _, reason, _ in trap_crawl.drops)
+
+
+def test_trap_crawl_stays_small_in_memory(trap_crawl: HostileCrawl) -> None:
+    assert 0 < trap_crawl.peak_rss < GIB

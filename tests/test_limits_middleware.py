@@ -104,6 +104,44 @@ def test_site_budget_counts_fetched_pages_per_registered_domain() -> None:
     assert mw.pages_by_site["calendar-trap.com"] == 3
 
 
+def test_robots_txt_counts_against_the_site_budget() -> None:
+    """Issue 17: a wildcard-DNS trap cost a robots.txt request per host on top of the budget."""
+    mw, drops = build(LimitsMiddleware, COBWEB_SITE_BUDGET=4, COBWEB_SITE_HOSTS=0)
+    for i in range(2):
+        robots = Request(f"http://h{i}.trap-dns.com/robots.txt", meta={"dont_obey_robotstxt": True})
+        mw.process_response(robots, Response(robots.url, request=robots))
+        page = Request(f"http://h{i}.trap-dns.com/")
+        mw.process_request(page)
+        mw.process_response(page, html(page.url, request=page))
+    with pytest.raises(RequestRejected):
+        mw.process_request(Request("http://h2.trap-dns.com/"))
+    assert drops.reasons == ["site_budget"]
+
+
+def test_a_site_may_introduce_a_bounded_number_of_hosts() -> None:
+    mw, drops = build(LimitsMiddleware, COBWEB_SITE_HOSTS=3)
+    for i in range(3):
+        mw.process_request(Request(f"http://r{i}.trap-dns.com/"))
+    mw.process_request(Request("http://r0.trap-dns.com/more"))  # a known host
+    with pytest.raises(RequestRejected):
+        mw.process_request(Request("http://r3.trap-dns.com/"))
+    mw.process_request(Request("http://other.example.com/"))  # another site
+    assert drops.reasons == ["too_many_hosts"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://grow.example/a/b/a/b/a/b/",
+    "http://grow.example/" + "/".join(f"p{i}" for i in range(17)),
+    "http://grow.example/s?" + "&".join(f"k{i}=v" for i in range(25)),
+    "http://grow.example/s?x=1&x=2&x=3",
+])
+def test_self_similar_urls_are_refused(url: str) -> None:
+    mw, drops = build(LimitsMiddleware)
+    with pytest.raises(RequestRejected):
+        mw.process_request(Request(url))
+    assert drops.reasons == ["url_trap"]
+
+
 def test_a_redirected_page_is_counted_once() -> None:
     mw, _ = build(LimitsMiddleware, COBWEB_SITE_BUDGET=10)
     req = Request("http://a.example.com/x")

@@ -84,6 +84,8 @@ EDGE_CASES = {
     "text only": "just text 微信 wx_1",
     "hidden at the end": "<p>a</p><div hidden>b</div>",
     "block tails": "<ul><li>a</li>b<li>c<br>d</li></ul>e<table><tr><td>f</td><td>g</td></tr></table>",
+    "nested 10,000 deep (flattened)": ("<p>a</p>" + "<div class='w'>" * 10_000 + "<p>WhatsApp: <a href='https://wa.me/85261234567'>+852 6123 4567</a>"
+                                       "<span hidden>h<img src='/i.png'></span></p>" + "</div>" * 10_000 + "<p>after</p>"),
 }
 
 

@@ -47,10 +47,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("-k", "--keyword", action="append", default=[], dest="keywords",
                    help="keyword to match in page text (repeatable; any matches)")
     p.add_argument("-o", "--output", metavar="RUN_DIR", help="run directory (created)")
-    p.add_argument("--depth", type=non_negative_int, default=3,
+    p.add_argument("--depth", type=non_negative_int,
                    help="link depth from the seeds (default 3)")
-    p.add_argument("--max-pages", type=non_negative_int, default=0,
-                   help="stop after N fetched pages (0: no cap)")
+    p.add_argument("--max-pages", type=non_negative_int,
+                   help="stop after N fetched pages (default 0: no cap)")
     path = p.add_mutually_exclusive_group()
     path.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
     path.add_argument("--direct", action="store_true",
@@ -189,7 +189,9 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
                         "http://example.com/")
     out = Path(args.output)
     stored = stored_params(out)
-    new = {"seeds": seeds, "keywords": keywords, "depth": args.depth, "max_pages": args.max_pages}
+    depth = 3 if args.depth is None else args.depth
+    max_pages = args.max_pages or 0
+    new = {"seeds": seeds, "keywords": keywords, "depth": depth, "max_pages": max_pages}
     if stored is not None and not _same_run(stored, new):
         raise UserError(f"{out} already holds another crawl (keywords: "
                         f"{', '.join(stored.get('keywords', []))}); continue it with "
@@ -200,8 +202,8 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
     else:  # the same crawl again continues the run: through the same network path
         path = _checked_path(out, stored, args)
     check_proxy_reachable(path)
-    return run_crawl(out, keywords=keywords, urls=seeds, depth=args.depth,
-                     max_pages=args.max_pages, allow_private=args.allow_private,
+    return run_crawl(out, keywords=keywords, urls=seeds, depth=depth,
+                     max_pages=max_pages, allow_private=args.allow_private,
                      user_agent=args.user_agent, settings=settings, render=args.render or "auto",
                      searchbot_view=args.searchbot_view, **_path_args(path))
 
@@ -225,7 +227,7 @@ def _path_args(path: dict) -> dict:
 
 
 def _resume(args: argparse.Namespace, settings: dict) -> dict:
-    from crawler.runner import run_crawl, stored_params
+    from crawler.runner import resume_conflicts, run_crawl, stored_params
     from crawler.store import store_path
 
     run_dir = args.resume
@@ -239,6 +241,12 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
     if params is None:
         raise UserError(f"{run_dir} holds no crawl parameters to resume from (imported pages "
                         f"only?); start a crawl into another folder with -o")
+    differ = resume_conflicts(params, keywords=args.keywords, urls=args.urls, seeds_file=args.seeds,
+                              depth=args.depth, max_pages=args.max_pages, allow_private=args.allow_private,
+                              user_agent=args.user_agent)
+    if differ:  # a resume continues the run as it was started: never ignore them in silence
+        raise UserError(f"--resume continues {run_dir} as it was started, not with {'; '.join(differ)};"
+                        " to crawl with other settings, start a new run with -o NEW_RUN_DIR")
     path = _checked_path(run_dir, params, args)
     check_proxy_reachable(path)
     return run_crawl(run_dir, resume=True, retry_dropped=args.retry_dropped, settings=settings,
@@ -246,8 +254,17 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.diskfull import DISK_FULL
+    from crawler.runlock import RunLocked
+
     settings = dict(args.settings)
-    summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
+    try:
+        summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
+    except RunLocked as exc:
+        raise UserError(str(exc)) from None
+    if summary["finish_reason"] == DISK_FULL:
+        raise UserError(f"the disk is full: {summary['pages_in_store']} pages stored in {summary['run_dir']}"
+                        f" (the store is intact); free space, then `cobweb crawl --resume {summary['run_dir']}`")
     print(format_summary(summary))
     if summary.get("render"):
         from crawler.render.summary import format_render_summary

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from importlib import metadata
 from typing import NoReturn
@@ -82,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"cobweb {args.command}: interrupted", file=sys.stderr)
         return INTERRUPTED_EXIT
+    except sqlite3.DatabaseError as exc:  # a damaged or empty run store
+        from crawler.cli.store_errors import store_error
+
+        print(error_line(args.command, store_error(args, exc)), file=sys.stderr)
+        return USER_ERROR_EXIT
 
 
 if __name__ == "__main__":

@@ -44,13 +44,16 @@ class Resource:
 
     ``body`` is bytes, or a callable returning an iterator of byte chunks for
     streamed answers (sent without Content-Length, then the connection closes).
-    ``delay`` seconds pass before the status line is sent.
+    ``delay`` seconds pass before the status line is sent. ``raw``, when set,
+    is sent as it is instead, status line and headers included (malformed
+    answers), then the connection closes.
     """
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     body: bytes | Callable[[], Iterable[bytes]] = b""
     delay: float = 0.0
+    raw: Callable[[], Iterable[bytes]] | None = None
 
 
 def html_resource(html: str, *, charset: str = "utf-8", declare: bool = True) -> Resource:
@@ -97,13 +100,16 @@ class VirtualWeb:
         self._lock = threading.Lock()
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str]] = []
+        #: ``time.monotonic()`` of each request, in the order of :attr:`requests`.
+        self.times: list[float] = []
 
     def add(self, url: str, resource: Resource) -> None:
         """Serve ``resource`` at ``url`` (query string included, fragment ignored)."""
         self._static[_key(url)] = resource
 
     def add_handler(self, host: str, handler: Handler) -> None:
-        """Answer every URL of ``host`` not in the static table with ``handler``."""
+        """Answer every URL of ``host`` not in the static table with ``handler``;
+        ``*.example.com`` answers for every subdomain of ``example.com``."""
         self._handlers[host.lower()] = handler
 
     def add_header_handler(self, host: str, handler: HeaderHandler) -> None:
@@ -125,11 +131,12 @@ class VirtualWeb:
         with self._lock:
             self.hits[key] += 1
             self.requests.append((method, key))
+            self.times.append(time.monotonic())
             count = self.hits[key]
         found = self._static.get(key)
         if found is None:
             host = urlsplit(key).hostname or ""
-            handler = self._handlers.get(host)
+            handler = self._handlers.get(host) or self._handlers.get("*." + host.partition(".")[2])
             if handler is not None:
                 found = handler(method, key, count)
             elif host in self._header_handlers:
@@ -142,6 +149,7 @@ class VirtualWeb:
         with self._lock:
             self.hits.clear()
             self.requests.clear()
+            self.times.clear()
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
@@ -161,6 +169,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         resource = self.server.web.resolve(self.command, target, dict(self.headers))
         if resource.delay:
             time.sleep(resource.delay)
+        if resource.raw is not None:
+            self.close_connection = True
+            try:
+                for chunk in resource.raw():
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         streamed = callable(resource.body)
         self.send_response(resource.status)
         for name, value in resource.headers.items():

@@ -229,13 +229,15 @@ def extract_artifacts(
     *,
     parsed: ParsedPage | None = None,
     redirect_chain: Sequence[str] = (),
+    cut_short: list[str] | None = None,
 ) -> list[Artifact]:
     """Every artifact of the page at ``url``, deduplicated, with provenance.
 
     ``parsed`` avoids parsing twice when the caller already ran
     :func:`~crawler.extraction.page.parse_page`. ``redirect_chain`` lists the
     URLs of the HTTP redirects that led to ``url``, starting with the
-    requested one.
+    requested one. ``cut_short``, when given, receives a line for each part of
+    the page left unread because an extraction budget ran out.
     """
     if parsed is None or not parsed.complete:
         parsed = parse_page(html, url)
@@ -320,7 +322,7 @@ def extract_artifacts(
             prose, prose_low = text[at_prose:], low[at_prose:]
             for extract in _PROSE:
                 merger.scanned(extract(prose, prose_low), j, _PROSE_KINDS, at_prose)
-            merger.scanned(marked_phones(prose, prose_low, regions), j, _PROSE_KINDS, at_prose)
+            merger.scanned(marked_phones(prose, prose_low, regions, cut_short), j, _PROSE_KINDS, at_prose)
 
     if "/cdn-cgi/l/email-protection#" in html:  # the fragment is dropped from parsed links
         for f in cloudflare_links(html):

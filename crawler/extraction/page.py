@@ -39,6 +39,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from .decode import utf8_of
+from .flatten import FLATTEN_DEPTH, flatten_deep
 from .redirects import js_location_targets
 from .text import normalize, tidy_whitespace
 from .walk import Collector, Ref
@@ -98,7 +99,8 @@ def _parser() -> etree.HTMLParser:
         # building them costs a fifth of the parse. huge_tree: without it
         # libxml2 stops reading at 256 nested elements, and sloppy pages reach
         # that with unclosed <div>s (everything after would be lost); with it,
-        # at 2048. Bodies are already capped in size by the crawler.
+        # at 2048; deeper pages are read again flattened (see _root). Bodies are
+        # already capped in size by the crawler.
         p = _local.parser = etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
             collect_ids=False, default_doctype=False, huge_tree=True,
@@ -107,10 +109,22 @@ def _parser() -> etree.HTMLParser:
 
 
 def _root(html: str):
+    parser = _parser()
     try:
-        return etree.fromstring(utf8_of(html), _parser())
+        root = etree.fromstring(utf8_of(html), parser)
+        if _too_deep(parser):  # read again, flattened past a depth the parser reads
+            root = etree.fromstring(utf8_of(flatten_deep(html)), parser)
+            if _too_deep(parser):  # nested in ways the flattener does not count
+                root = etree.fromstring(utf8_of(flatten_deep(html, FLATTEN_DEPTH // 8)), parser)
+        return root
     except (etree.LxmlError, ValueError):
         return None
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    """Whether the parser stopped at its nesting limit (the rest of the page unread)."""
+    last = parser.error_log.last_error
+    return last is not None and last.type_name == "ERR_RESOURCE_LIMIT" and "depth" in last.message
 
 
 def _dedupe(urls) -> list[str]:

@@ -38,8 +38,10 @@ True
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -48,7 +50,9 @@ import phonenumbers
 from .datafile import data_lines, data_words, marker_lines
 from .found import LINK, MARKED, Found, anchored, lowered
 
-__all__ = ["e164_digits", "marked_phones", "tel_links", "page_regions"]
+__all__ = ["e164_digits", "marked_phones", "tel_links", "page_regions", "NUMBER_BUDGET"]
+
+logger = logging.getLogger(__name__)
 
 
 def _marker_pattern(entries: tuple[str, ...]) -> str:
@@ -73,6 +77,24 @@ _WHATSAPP_MARKER = r"whats\s*app|whatsapp|(?<![a-z])wa(?![a-z])(?=\s*[:：])|瓦
 _PHONE_MARKER = _marker_pattern(marker_lines("phone_markers.txt"))
 _FAX_MARKER = _marker_pattern(marker_lines("fax_markers.txt"))
 _MARKER_ONLY_RE = re.compile(rf"(?:{_WHATSAPP_MARKER}|{_FAX_MARKER}|{_PHONE_MARKER})", re.I)
+
+
+def _first_chars(entries: tuple[str, ...]) -> str:
+    """The characters a marker can start with: the first letter of each entry,
+    and of the WhatsApp marker's spellings.
+
+    >>> _first_chars(("tel", "电话", "t:"))
+    'tw瓦电'
+    """
+    return "".join(sorted({e[0].lower() for e in entries} | {"w", "瓦"}))
+
+
+#: One character a marker may start with. Python's ``re`` tries every
+#: alternative of :data:`_MARKER_ONLY_RE` at every position (its branches start
+#: with look-behinds, so it cannot skip ahead by their first letters): it is
+#: only tried where this class matches, and so costs nothing on runs of digits.
+_MARKER_FIRST_RE = re.compile(
+    "[" + re.escape(_first_chars(data_lines("phone_markers.txt") + data_lines("fax_markers.txt"))) + "]", re.I)
 _WA_RE = re.compile(_WHATSAPP_MARKER, re.I)
 _FAX_RE = re.compile(_FAX_MARKER, re.I)
 #: A phone or fax marker right after a number: ``202-555-0143 tel``, ``… (fax)``.
@@ -199,6 +221,10 @@ _NUMBER_RE = re.compile(r"[+(0-9][\d \t\-().]{5,23}\d")
 _SEPARATOR_CHARS = " /、,，&+和或|:：-"
 #: How far before a number its marker may start.
 MARKER_REACH = 32
+#: Numbers next to a marker read (with libphonenumber) per text, at most: past
+#: this many, a page is a list of numbers, not a contact block, and the rest
+#: of it is not read (the page's extraction budget for phones).
+NUMBER_BUDGET = 2000
 
 
 def _groups(number: str) -> list[str]:
@@ -216,13 +242,47 @@ def _platform(marker: str) -> str:
     return "fax" if _FAX_RE.fullmatch(marker) else "phone"
 
 
-def _markers_before(text: str, start: int) -> list[re.Match[str]]:
+def _markers_in(text: str, lo: int, hi: int, tried: dict[int, re.Match[str] | None] | None = None
+                ) -> list[re.Match[str]]:
+    """``_MARKER_ONLY_RE.finditer(text, lo, hi)``, tried only where a marker may
+    start; ``tried`` remembers the tries by position (the windows of
+    neighbouring numbers overlap).
+
+    >>> [m.group(0) for m in _markers_in("0123 hotel tel 电话 4567", 0, 22)]
+    ['tel', '电话']
+    """
+    out: list[re.Match[str]] = []
+    at = lo
+    while True:
+        first = _MARKER_FIRST_RE.search(text, at, hi)
+        if first is None:
+            return out
+        pos = first.start()
+        if tried is None:
+            mk = _MARKER_ONLY_RE.match(text, pos, hi)
+        else:
+            mk = tried.get(pos, _UNTRIED)
+            if mk is _UNTRIED or (mk is not None and mk.end() > hi):
+                mk = tried[pos] = _MARKER_ONLY_RE.match(text, pos, hi)
+        if mk is None:
+            at = pos + 1
+        else:
+            out.append(mk)
+            at = max(mk.end(), pos + 1)
+
+
+_UNTRIED: Any = object()
+
+
+def _markers_before(text: str, start: int, tried: dict[int, re.Match[str] | None] | None = None
+                    ) -> list[re.Match[str]]:
     """The markers before a number: the nearest (at most 12 non-digits before
     it), and earlier ones joined to it by separators (``WhatsApp/电话：N``)."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - MARKER_REACH)
+    lo = max(start - MARKER_REACH, 0)
+    lo = text.rfind("\n", lo, start) + 1 or lo
     chain: list[re.Match[str]] = []
     end = start
-    for mk in reversed(list(_MARKER_ONLY_RE.finditer(text, lo, start))):
+    for mk in reversed(_markers_in(text, lo, start, tried)):
         between = text[mk.end() : end]
         if chain and between.strip(_SEPARATOR_CHARS):
             break
@@ -233,21 +293,59 @@ def _markers_before(text: str, start: int) -> list[re.Match[str]]:
     return chain[::-1]
 
 
+#: How much blank space may stand around a number alone on its line.
+_LINE_MARGIN = 64
+
+
+def _line_around(text: str, start: int, end: int, reach: int) -> tuple[int, int] | None:
+    r"""Start and end of the line holding ``text[start:end]``, or None when the
+    line reaches further than ``reach`` characters on either side: every look
+    at a number's line is bounded, never a scan of a page-long line.
+
+    >>> _line_around("a\nb 123 c\nd", 4, 7, 8), _line_around("x" * 20 + "123", 20, 23, 8)
+    ((2, 9), None)
+    """
+    lo = max(start - reach, 0)
+    nl = text.rfind("\n", lo, start)
+    if nl < 0 and lo > 0:
+        return None
+    line_end = text.find("\n", end, end + reach + 1)
+    if line_end < 0:
+        if end + reach < len(text):
+            return None
+        line_end = len(text)
+    return nl + 1, line_end
+
+
 def _label_line(text: str, start: int, end: int) -> re.Match[str] | None:
     """The label of a number alone on its line, on the line before."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    if line_start == 0 or text[line_start:start].strip() or text[end : line_end if line_end >= 0 else len(text)].strip():
+    line = _line_around(text, start, end, _LINE_MARGIN)
+    if line is None:
         return None
-    prev = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+    line_start, line_end = line
+    if line_start == 0 or text[line_start:start].strip() or text[end:line_end].strip():
+        return None
+    lo = max(line_start - 42, 0)
+    before = text.rfind("\n", lo, line_start - 1)
+    if before < 0 and lo > 0:
+        return None
+    prev = text[before + 1 : line_start - 1]
     if len(prev) > 40:
         return None
     return _LABEL_RE.search(prev)
 
 
 #: An e-mail address offered as the alternative: ``N or a@b.com``, ``a@b.com | N``.
-_EMAIL_AFTER_RE = re.compile(r"[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*[\w.%+-]+@[\w-]+\.\w", re.I)
+# (a local part has at most 64 characters: the pattern never runs along a
+# page-long word)
+_EMAIL_AFTER_RE = re.compile(r"[ \t]{0,8}(?:or|o|ou|oder|od|/|\||,|;)[ \t]{0,8}[\w.%+-]{1,64}@[\w-]+\.\w", re.I)
+#: How far after a number the ``@`` of an e-mail offered after it may be.
+_EMAIL_AFTER_REACH = 90
 _EMAIL_BEFORE_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*(?:or|o|ou|oder|od|/|\||,|;)[ \t]*$", re.I)
+#: How far an e-mail address offered before a number may start.
+_EMAIL_REACH = 80
+#: The longest line of international numbers read as a contact block.
+_INTL_LINE_REACH = 512
 #: A line of international numbers only: ``+374 10 123456, +374 10 654321``.
 _INTL_LINE_RE = re.compile(r"(?:\+\d[\d \t\-().]{5,23}\d[ \t]*(?:[,;/|][ \t]*|$))+")
 
@@ -262,16 +360,19 @@ def _listed(text: str, start: int, end: int) -> bool:
     >>> _listed("score 202-555-0143 today", 6, 18), _listed("+44 20 7946 0000 points", 0, 16)
     (False, False)
     """
-    if _EMAIL_AFTER_RE.match(text, end) or _EMAIL_BEFORE_RE.search(text, max(0, start - 80), start):
+    if _EMAIL_AFTER_RE.match(text, end):
+        return True
+    lo = max(0, start - _EMAIL_REACH)
+    if text.find("@", lo, start) >= 0 and _EMAIL_BEFORE_RE.search(text, lo, start):
         return True
     if text[start] != "+":
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return _INTL_LINE_RE.fullmatch(text[line_start : line_end if line_end >= 0 else len(text)].strip()) is not None
+    line = _line_around(text, start, end, _INTL_LINE_REACH)
+    return line is not None and _INTL_LINE_RE.fullmatch(text[line[0] : line[1]].strip()) is not None
 
 
-def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[tuple[str, int]], bool, bool]:
+def _platforms(text: str, start: int, end: int, after_prev: int,
+               tried: dict[int, re.Match[str] | None] | None = None) -> tuple[list[tuple[str, int]], bool, bool]:
     """``(platform, position)`` of the markers of the number at ``start:end``
     (fax numbers have none), whether the deciding marker is Chinese, and
     whether a marker came before the number.
@@ -280,14 +381,15 @@ def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[t
     marker before it (-1 otherwise): a marker right after it is its own
     (``202-555-0143 tel / …``), not this number's.
     """
-    chain = _markers_before(text, start)
+    chain = _markers_before(text, start, tried)
     if chain and after_prev >= 0 and not text[after_prev : chain[0].start()].strip(" \t(（["):
         chain = []
     if chain:
         marks = [(_platform(mk.group(0)), mk.start()) for mk in chain]
         chinese = _CJK_RE.search(text, chain[0].start(), start) is not None
     else:
-        mk = _AFTER_RE.match(text, end) or _label_line(text, start, end)
+        mk = (_AFTER_RE.match(text, end) if _MARKER_FIRST_RE.search(text, end, end + 5) else None) \
+            or _label_line(text, start, end)
         if mk is None:
             return ([("phone", start)] if _listed(text, start, end) else []), False, False
         marks = [(_platform(mk.group(0).strip(" \t(（[:：")), mk.start())]
@@ -296,18 +398,45 @@ def _platforms(text: str, start: int, end: int, after_prev: int) -> tuple[list[t
     return phones, chinese, bool(chain)
 
 
-def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = ()) -> Iterator[Found]:
+def _unmarked(text: str, start: int, end: int) -> bool:
+    """Whether a number surely has no marker and is no listed contact: no
+    letter a marker starts with before or right after it, no ``@`` near it,
+    not in international format, not alone on its line. (The fast path of
+    :func:`marked_phones`: most numbers on a page are no contact.)"""
+    return (text[start] != "+"
+            and _MARKER_FIRST_RE.search(text, max(start - MARKER_REACH, 0), start) is None
+            and _MARKER_FIRST_RE.search(text, end, end + 5) is None
+            and start > 0 and not text[start - 1].isspace()
+            and text.find("@", max(0, start - _EMAIL_REACH), end + _EMAIL_AFTER_REACH) < 0)
+
+
+def marked_phones(text: str, low: str | None = None, regions: tuple[str, ...] = (),
+                  cut_short: list[str] | None = None) -> Iterator[Found]:
     """Phones that a phone or WhatsApp marker labels (see the module's doc);
     ``regions``: the page's, for national numbers (:func:`page_regions`).
 
     Several markers before one number (``WhatsApp/电话：N``) each count.
+    Linear in the text, and at most :data:`NUMBER_BUDGET` numbers are read
+    (past it, a line goes to ``cut_short``).
     """
     after_prev = -1
+    budget = NUMBER_BUDGET
+    tried: dict[int, re.Match[str] | None] = {}
     for m in _NUMBER_RE.finditer(text):
-        marks, chinese, prefixed = _platforms(text, m.start(), m.end(), after_prev)
-        after_prev = -1 if prefixed else m.end()
+        start, end = m.span()
+        if _unmarked(text, start, end):
+            after_prev = end
+            continue
+        marks, chinese, prefixed = _platforms(text, start, end, after_prev, tried)
+        after_prev = -1 if prefixed else end
         if not marks:
             continue
+        budget -= 1
+        if budget < 0:
+            logger.info("phones: more than %d marked numbers in one text, the rest not read", NUMBER_BUDGET)
+            if cut_short is not None:
+                cut_short.append(f"phones: more than {NUMBER_BUDGET} marked numbers, the rest of the page not read")
+            return
         digits = None
         for candidate in _groups(m.group(0)):
             digits = _read(candidate, regions, chinese)

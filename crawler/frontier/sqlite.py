@@ -21,11 +21,14 @@ transaction survives ``kill -9``), and every method is one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from crawler.diskfull import stop_on_full_disk, stopping_on_full_disk
 from crawler.frontier.base import STATES, Frontier, FrontierEntry
 from crawler.records import DropReason
 from crawler.sqlite import connect
@@ -70,6 +73,7 @@ class SQLiteFrontier(Frontier):
         self.path = str(path)
         self.conn = connect(self.path, _SCHEMA)
         self._pending = self._count(_QUEUED)
+        self.crawler = None  # set by from_crawler: a full disk then stops its crawl
 
     @classmethod
     def for_run(cls, run_dir: str | Path) -> SQLiteFrontier:
@@ -80,23 +84,39 @@ class SQLiteFrontier(Frontier):
     @classmethod
     def from_crawler(cls, crawler) -> SQLiteFrontier:  # noqa: ANN001
         """Open the frontier of the run directory of the crawler's spider."""
-        return cls.for_run(crawler.spider.run_dir)
+        frontier = cls.for_run(crawler.spider.run_dir)
+        frontier.crawler = crawler
+        return frontier
 
     def _count(self, state: int) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state = ?",
                                      (state,)).fetchone()[0])
 
-    def _write(self, sql: str, rows: Iterable[tuple]) -> int:
-        """Run ``sql`` over ``rows`` in one transaction; return rows changed."""
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        """A write transaction: committed on a clean exit, else rolled back."""
         cur = self.conn.cursor()
-        before = self.conn.total_changes
         cur.execute("BEGIN IMMEDIATE")
         try:
-            cur.executemany(sql, rows)
+            yield cur
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             raise
+
+    def _write(self, sql: str, rows: Iterable[tuple]) -> int:
+        """Run ``sql`` over ``rows`` in one transaction; return rows changed."""
+        if stopping_on_full_disk(self.crawler):
+            return 0  # nothing is finished any more: what was in flight is requeued on resume
+        before = self.conn.total_changes
+        try:
+            with self._transaction() as cur:
+                cur.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            if not stop_on_full_disk(self.crawler, exc):
+                raise
+            return 0  # the crawl stops; the in-flight URLs stay in flight, requeued on resume
         return self.conn.total_changes - before
 
     def add(self, entries: Iterable[FrontierEntry]) -> int:
@@ -113,19 +133,18 @@ class SQLiteFrontier(Frontier):
         return self.conn.execute("SELECT 1 FROM frontier WHERE url = ?", (url,)).fetchone() is not None
 
     def pop(self, n: int) -> list[FrontierEntry]:
-        if n <= 0 or self._pending <= 0:
+        if n <= 0 or self._pending <= 0 or stopping_on_full_disk(self.crawler):
             return []
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
         try:
-            rows = cur.execute(
-                "SELECT id, url, depth, referer, meta FROM frontier WHERE state = 0"
-                " ORDER BY id LIMIT ?", (n,)).fetchall()
-            cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            with self._transaction() as cur:
+                rows = cur.execute(
+                    "SELECT id, url, depth, referer, meta FROM frontier WHERE state = 0"
+                    " ORDER BY id LIMIT ?", (n,)).fetchall()
+                cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
+        except sqlite3.OperationalError as exc:
+            if not stop_on_full_disk(self.crawler, exc):
+                raise
+            return []
         self._pending -= len(rows)
         return [FrontierEntry(url, depth, referer, json.loads(meta))
                 for _, url, depth, referer, meta in rows]

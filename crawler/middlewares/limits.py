@@ -7,12 +7,16 @@ sent:
 * ``not_html``: links to obvious non-pages (``.pdf``, ``.png``, archives,
   media: Scrapy's ``IGNORED_EXTENSIONS``);
 * ``redirect_loop``: a redirected request back to a URL of its own chain;
-* ``site_budget``: a site (registered domain) that already gave
-  ``COBWEB_SITE_BUDGET`` pages.
+* ``site_budget``: a site (registered domain) that already answered
+  ``COBWEB_SITE_BUDGET`` requests, robots.txt requests included;
+* ``too_many_hosts``: a new host of a site that already introduced
+  ``COBWEB_SITE_HOSTS`` hosts (wildcard DNS traps);
+* ``url_trap``: a URL that grows self-similarly (:func:`crawler.traps.url_trap`).
 
 It stops downloads at headers time whose ``Content-Type`` is not a page
 (``not_html``), and turns download failures left after retries into drops:
-``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``) and ``connection_error``
+``timeout``, ``too_large`` (over ``DOWNLOAD_MAXSIZE``), ``headers_too_large``
+(:mod:`crawler.headerlimits`) and ``connection_error``
 (network errors only: any other exception is a bug, left to Scrapy's error
 log and the spider's errback).
 
@@ -21,7 +25,8 @@ HttpCompressionMiddleware (order 590): decompression stops at
 ``DOWNLOAD_MAXSIZE`` (compression bombs) and the drop is recorded as ``too_large``.
 
 robots.txt requests made by RobotsTxtMiddleware are exempt from these limits
-(never from the safe-target checks).
+(never from the safe-target checks), but count against their site's budget:
+a page request refused here never leads to a robots.txt request either.
 """
 
 from __future__ import annotations
@@ -54,7 +59,9 @@ from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler.domains import registered_domain
+from crawler.headerlimits import HeadersTooLarge
 from crawler.middlewares.rejection import reject
+from crawler.traps import url_trap
 from crawler.urls import same_page
 
 if TYPE_CHECKING:
@@ -134,12 +141,14 @@ class LimitsMiddleware:
     """Downloader middleware enforcing URL, content, redirect-loop and site-budget limits."""
 
     def __init__(self, crawler: Crawler, *, max_url_length: int = 2083, site_budget: int = 0,
-                 network_errors: tuple[type[BaseException], ...] = ()) -> None:
+                 site_hosts: int = 0, network_errors: tuple[type[BaseException], ...] = ()) -> None:
         self.crawler = crawler
         self.max_url_length = max_url_length
         self.site_budget = site_budget
+        self.site_hosts = site_hosts
         self.network_errors = NETWORK_ERRORS + tuple(network_errors)
         self.pages_by_site: Counter[str] = Counter()
+        self.hosts_by_site: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -149,7 +158,8 @@ class LimitsMiddleware:
         retried = tuple(load_object(x) if isinstance(x, str) else x
                         for x in settings.getlist("RETRY_EXCEPTIONS"))
         mw = cls(crawler, max_url_length=settings.getint("URLLENGTH_LIMIT"),
-                 site_budget=settings.getint("COBWEB_SITE_BUDGET"), network_errors=retried)
+                 site_budget=settings.getint("COBWEB_SITE_BUDGET"),
+                 site_hosts=settings.getint("COBWEB_SITE_HOSTS"), network_errors=retried)
         crawler.signals.connect(mw.headers_received, signal=signals.headers_received)
         return mw
 
@@ -165,16 +175,29 @@ class LimitsMiddleware:
         chain = request.meta.get("redirect_urls")
         if chain and any(same_page(url, u) for u in chain):
             raise reject(self.crawler, request, "redirect_loop", f"back to {url}")
+        trap = url_trap(url)
+        if trap:
+            raise reject(self.crawler, request, "url_trap", trap)
+        site = _site(url)
         if self.site_budget:
-            site = _site(url)
             if self.pages_by_site[site] >= self.site_budget and request.meta.get(SITE_META) != site:
                 raise reject(self.crawler, request, "site_budget",
-                             f"{site}: {self.site_budget} pages fetched")
+                             f"{site}: {self.site_budget} requests answered")
+        if self.site_hosts:
+            hosts = self.hosts_by_site.setdefault(site, set())
+            host = urlparse_cached(request).hostname or ""
+            if host not in hosts:
+                if len(hosts) >= self.site_hosts:
+                    raise reject(self.crawler, request, "too_many_hosts",
+                                 f"{site}: {self.site_hosts} hosts already")
+                hosts.add(host)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.site_budget and not _is_robots(request):
+        if self.site_budget:
             site = _site(response.url)
-            if request.meta.get(SITE_META) != site:
+            if _is_robots(request):
+                self.pages_by_site[site] += 1
+            elif request.meta.get(SITE_META) != site:
                 request.meta[SITE_META] = site
                 self.pages_by_site[site] += 1
         return response
@@ -187,6 +210,8 @@ class LimitsMiddleware:
         if isinstance(exception, StopDownload) and NOT_HTML_META in request.meta:
             raise reject(self.crawler, request, "not_html",
                          f"Content-Type {request.meta[NOT_HTML_META]}") from exception
+        if isinstance(exception, HeadersTooLarge):
+            raise reject(self.crawler, request, "headers_too_large", str(exception)) from exception
         if isinstance(exception, (DownloadTimeoutError, TxTimeoutError)):
             raise reject(self.crawler, request, "timeout", str(exception)) from exception
         if isinstance(exception, DownloadCancelledError) and self._cut_at_maxsize(exception):
