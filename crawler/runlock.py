@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["run_lock", "RunLocked", "LOCK_FILENAME"]
+__all__ = ["run_lock", "check_unlocked", "RunLocked", "LOCK_FILENAME"]
 
 LOCK_FILENAME = "crawl.lock"
 
@@ -51,3 +51,10 @@ def run_lock(run_dir: str | Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def check_unlocked(run_dir: str | Path) -> None:
+    """Raise :class:`RunLocked` now if another process crawls ``run_dir`` (a check made
+    before slower ones, such as the proxy's; :func:`run_lock` still guards the crawl)."""
+    with run_lock(run_dir):
+        pass

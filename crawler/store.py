@@ -328,15 +328,22 @@ class PageStore:
     # -- derived evidence ------------------------------------------------------
 
     def iter_out_links(self) -> Iterator[tuple[int, str, list[str]]]:
-        """``(page id, site, out-links)`` of every page that has out-links."""
+        """``(page id, site, out-links)`` of every page that has out-links; a value that
+        is no list of URLs (a damaged row) is skipped."""
         for pid, domain, links in self.conn.execute(
                 "SELECT id, domain, out_links FROM pages WHERE out_links != '[]'"):
-            yield int(pid), domain, json.loads(links)
+            try:
+                urls = json.loads(links)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(urls, list):
+                yield int(pid), str(domain), [u for u in urls if isinstance(u, str)]
 
     def iter_page_urls(self) -> Iterator[str]:
         """The URL of every stored page."""
         for (url,) in self.conn.execute("SELECT url FROM pages"):
-            yield url
+            if isinstance(url, str):  # a damaged row can hold anything
+                yield url
 
     def add_artifact_to_pages(self, items: Iterable[tuple[Artifact, Iterable[int]]]) -> None:
         """Give each artifact to its pages (by id), in one transaction; pairs already

@@ -168,6 +168,7 @@ def _same_run(stored: dict, new: dict) -> bool:
 
 
 def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
+    from crawler.runlock import check_unlocked
     from crawler.runner import run_crawl, stored_params
 
     if not args.output:
@@ -200,6 +201,7 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
     if stored is None:
         path = network_path(args.proxy, args.direct, os.environ)
     else:  # the same crawl again continues the run: through the same network path
+        check_unlocked(out)
         path = _checked_path(out, stored, args)
     check_proxy_reachable(path)
     return run_crawl(out, keywords=keywords, urls=seeds, depth=depth,
@@ -227,6 +229,7 @@ def _path_args(path: dict) -> dict:
 
 
 def _resume(args: argparse.Namespace, settings: dict) -> dict:
+    from crawler.runlock import check_unlocked
     from crawler.runner import resume_conflicts, run_crawl, stored_params
     from crawler.store import store_path
 
@@ -247,6 +250,7 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
     if differ:  # a resume continues the run as it was started: never ignore them in silence
         raise UserError(f"--resume continues {run_dir} as it was started, not with {'; '.join(differ)};"
                         " to crawl with other settings, start a new run with -o NEW_RUN_DIR")
+    check_unlocked(run_dir)
     path = _checked_path(run_dir, params, args)
     check_proxy_reachable(path)
     return run_crawl(run_dir, resume=True, retry_dropped=args.retry_dropped, settings=settings,

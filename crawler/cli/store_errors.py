@@ -27,7 +27,8 @@ def store_error(args: argparse.Namespace, exc: sqlite3.DatabaseError) -> UserErr
     if isinstance(exc, EmptyStore):
         return UserError(f"{path} is empty (0 bytes): no crawl was stored in it;"
                          " start a new run with `cobweb crawl ... -o NEW_RUN_DIR`")
-    if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+    damaged = "malformed" in str(exc) or "Could not decode" in str(exc)  # garbled pages or text
+    if isinstance(exc, sqlite3.OperationalError) and not damaged:
         return UserError(f"{path} cannot be read or written ({exc}); check the disk and that no other"
                          " process holds the run, then try again")
     recovered = path.with_name("recovered.sqlite")

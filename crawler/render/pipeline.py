@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.diskfull import stop_on_full_disk, stopping_on_full_disk
 from crawler.extraction import extract_artifacts
 from crawler.extraction.redirects import is_redirect_target
 from crawler.records import Artifact, PageRecord
@@ -86,8 +88,12 @@ class RenderedPipeline:
         if static_html and item.html and not info.get("error"):
             static = extract_artifacts(static_html, item.url, redirect_chain=item.redirect_chain)
             item.artifacts = mark_rendered(item.artifacts, static, info.get("navigations", []))
-        if info.get("views") and self.views is not None:
+        if info.get("views") and self.views is not None and not stopping_on_full_disk(self.crawler):
             views = [ViewResult(**v) for v in info["views"]]
-            self.views.add_views(item.url, views, info.get("cloaking"))
+            try:
+                self.views.add_views(item.url, views, info.get("cloaking"))
+            except sqlite3.OperationalError as exc:
+                if not stop_on_full_disk(self.crawler, exc):
+                    raise  # a full disk stops the crawl; the store pipeline drops the page
         item.rendering = None  # the static HTML is not kept twice
         return item

@@ -67,7 +67,8 @@ class ViewStore:
                             (page_url, json.dumps(cloaking, ensure_ascii=False)))
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a failed COMMIT (a full disk) already rolled back
+                cur.execute("ROLLBACK")
             raise
 
     def views_of(self, page_url: str) -> list[dict[str, Any]]:
