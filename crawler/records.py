@@ -117,7 +117,11 @@ class PageRecord:
     """A collected page: what the crawler saw and what extraction found.
 
     ``url`` is the page's identity: the final URL after redirects, canonical.
-    ``fetched_at`` is ISO 8601 in UTC (``2026-11-23T05:02:15Z``).
+    ``requested_url`` is the URL fetched first, as linked; ``fetched_url`` the
+    final URL as fetched. ``fetched_at`` is ISO 8601 in UTC
+    (``2026-11-23T05:02:15Z``). ``sha256`` is the digest of the body as
+    received, ``warc_file`` and ``warc_offset`` locate its WARC record
+    (``""`` and -1 when there is none).
     """
 
     url: str
@@ -133,6 +137,10 @@ class PageRecord:
     html: str | None = None
     artifacts: list[Artifact] = field(default_factory=list)
     origin: Literal["crawl", "import"] = "crawl"
+    fetched_url: str = ""
+    sha256: str = ""
+    warc_file: str = ""
+    warc_offset: int = -1
 
 
 @dataclass(slots=True, frozen=True)

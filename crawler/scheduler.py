@@ -39,6 +39,7 @@ from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, fetch_url
+from crawler.warc.capture import WARC_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -54,7 +55,7 @@ _CALLBACK = "cobweb_callback"
 _ERRBACK = "cobweb_errback"
 #: Meta set by the downloader for one attempt; never carried over.
 _TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer",
-                             "cobweb_warc"})
+                             WARC_META})
 _PLAIN = (str, int, float, bool, type(None))
 #: Canonical URLs remembered as known to the frontier, to spare a lookup per link.
 _KNOWN_MAX = 200_000

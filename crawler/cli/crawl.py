@@ -7,7 +7,9 @@ import argparse
 EXAMPLE = """example:
   cobweb crawl --seeds seeds.txt -k esim -k 续费 -o runs/esim --depth 3 --max-pages 5000
   cobweb crawl http://blog.example/post -k casino -o runs/casino --proxy http://127.0.0.1:8899
-  cobweb crawl --resume runs/esim"""
+  cobweb crawl --resume runs/esim
+  cobweb crawl --seeds seeds.txt -k esim -o runs/esim --operator "J. Doe, abuse desk"
+  cobweb crawl --seeds seeds.txt -k esim -o runs/quick --no-warc"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,6 +32,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--allow-private", action="store_true",
                    help="allow private, loopback and link-local targets (intranet work)")
     p.add_argument("--user-agent", help="User-Agent header to send")
+    p.add_argument("--no-warc", action="store_true",
+                   help="do not keep the exchanges in RUN_DIR/warc/*.warc.gz (kept by default)")
+    p.add_argument("--operator", metavar="TEXT", default="",
+                   help="who runs the crawl (name, contact), written into each WARC file's warcinfo")
     p.set_defaults(func=run)
     return p
 
@@ -72,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         summary = run_crawl(args.output, keywords=args.keywords, urls=args.urls,
                             seeds_file=args.seeds, depth=args.depth, max_pages=args.max_pages,
                             proxy=args.proxy, allow_private=args.allow_private,
-                            user_agent=args.user_agent)
+                            user_agent=args.user_agent, warc=not args.no_warc,
+                            operator=args.operator)
     print(format_summary(summary))
     return 0 if summary["finish_reason"] in ("finished", "closespider_pagecount") else 1

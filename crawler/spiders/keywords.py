@@ -41,6 +41,7 @@ from crawler.middlewares.limits import is_html_content_type
 from crawler.records import DropReason, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
+from crawler.warc.capture import WARC_META
 
 __all__ = ["KeywordsSpider", "read_seeds", "as_list"]
 
@@ -155,6 +156,7 @@ class KeywordsSpider(scrapy.Spider):
         self._parsed[url] = page
         while len(self._parsed) > _PARSED_KEPT:
             self._parsed.popitem(last=False)
+        warc = response.meta.get(WARC_META) or {}
         yield PageRecord(
             url=url,
             requested_url=redirects[0] if redirects else response.request.url,
@@ -167,6 +169,10 @@ class KeywordsSpider(scrapy.Spider):
             out_links=list(page.links),
             images=list(page.images),
             html=html,
+            fetched_url=response.url,
+            sha256=warc.get("sha256", ""),
+            warc_file=warc.get("file", ""),
+            warc_offset=int(warc.get("offset", -1)),
         )
 
     def take_parsed(self, url: str) -> ParsedPage | None:

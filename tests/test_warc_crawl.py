@@ -1,0 +1,191 @@
+"""WARC evidence of a crawl over loopback: every exchange archived, digests in the store.
+
+The synthetic web knows the bytes it sends, so each digest is checked against
+them. Crawls run in a subprocess (one reactor per process).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.demoweb.server import Resource, VirtualWeb, VirtualWebProxy, html_resource, redirect
+from crawler.store import PageStore, store_path
+from crawler.warc.writer import warc_dir
+from tests.test_crawl_e2e import cobweb, finish, page_fetches
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDERED = "http://order.example.com/item?id=7&lang=en&PHPSESSID=s3ss10n"
+GZIPPED_HTML = b"<html><head><title>zipped</title></head><body>esim in gzip</body></html>"
+BIG = b"<html><body>esim " + b"x" * 300_000 + b"</body></html>"
+
+
+def _html(title: str, text: str, links: list[str] = ()) -> bytes:
+    anchors = "".join(f'<a href="{u}">l</a> ' for u in links)
+    return (f"<html><head><title>{title}</title></head><body><p>{text}</p>{anchors}</body></html>"
+            ).encode()
+
+
+def evidence_web() -> VirtualWeb:
+    web = VirtualWeb()
+    web.add("http://hub.example.com/", html_resource(_html("hub", "links", [
+        ORDERED, "http://hub.example.com/go#frag", "http://hub.example.com/zipped",
+        "http://hub.example.com/missing", "http://hub.example.com/big",
+        "http://hub.example.com/data", "http://hub.example.com/same-a",
+        "http://hub.example.com/same-b"]).decode()))
+    web.add("http://hub.example.com/robots.txt",
+            Resource(headers={"Content-Type": "text/plain"}, body=b"User-agent: *\nDisallow: /private\n"))
+
+    def ordered(method: str, url: str, hits: int) -> Resource | None:
+        # answers only the parameter order and session it linked
+        if url == ORDERED:
+            return html_resource(_html("item 7", "esim item seven").decode())
+        return Resource(status=400, body=b"bad parameters")
+
+    web.add_handler("order.example.com", ordered)
+    web.add("http://hub.example.com/go", redirect("http://hub.example.com/landing", 302))
+    web.add("http://hub.example.com/landing", html_resource(_html("landing", "esim landing").decode()))
+    web.add("http://hub.example.com/zipped", Resource(
+        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        body=gzip.compress(GZIPPED_HTML, mtime=0)))
+    web.add("http://hub.example.com/big", Resource(body=lambda: iter([BIG[:100_000], BIG[100_000:]])))
+    web.add("http://hub.example.com/data", Resource(headers={"Content-Type": "application/pdf"},
+                                                    body=b"%PDF-1.4 esim"))
+    same = _html("same", "esim same body")
+    web.add("http://hub.example.com/same-a", html_resource(same.decode()))
+    web.add("http://hub.example.com/same-b", html_resource(same.decode()))
+    return web
+
+
+def warc_records(run: Path) -> list[tuple[str, int, object, bytes]]:
+    """``(file, offset, record, raw payload)`` of every record of the run."""
+    out = []
+    for path in sorted(warc_dir(run).glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            it = ArchiveIterator(fh, check_digests=True)
+            for rec in it:
+                payload = rec.raw_stream.read()
+                assert rec.digest_checker.passed is not False, rec.digest_checker.problems
+                out.append((path.name, it.get_record_offset(), rec, payload))
+    return out
+
+
+_CRAWL = """
+import sys
+from crawler.runner import run_crawl
+run_dir, proxy = sys.argv[1:3]
+run_crawl(run_dir, keywords=["esim"], urls=["http://hub.example.com/"], depth=2, proxy=proxy,
+          operator="Test Desk <desk@example.org>",
+          settings={"DOWNLOAD_MAXSIZE": 200_000, "DOWNLOAD_WARNSIZE": 0})
+"""
+
+
+def crawl_small_maxsize(run: Path, proxy: VirtualWebProxy) -> None:
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    done = subprocess.run([sys.executable, "-c", _CRAWL, str(run), proxy.url], capture_output=True,
+                          text=True, timeout=180, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    web = evidence_web()
+    run = tmp_path_factory.mktemp("warc") / "run"
+    with VirtualWebProxy(web) as proxy:
+        crawl_small_maxsize(run, proxy)
+        fetched = page_fetches(web)
+    return web, run, fetched
+
+
+def test_fetches_what_was_linked(crawled):
+    web, run, fetched = crawled
+    assert fetched[ORDERED] == 1  # parameter order and session id as linked
+    with PageStore(store_path(run)) as store:
+        pages = {p.url: p for p in store.iter_pages()}
+    item = pages["http://order.example.com/item?id=7&lang=en"]  # the canonical key
+    assert item.requested_url == ORDERED and item.fetched_url == ORDERED and item.title == "item 7"
+
+
+def test_every_exchange_is_archived_with_digests(crawled):
+    web, run, fetched = crawled
+    records = warc_records(run)
+    kinds = [rec.rec_type for _, _, rec, _ in records]
+    assert kinds[0] == "warcinfo" and kinds.count("request") == kinds.count("response") + kinds.count("revisit")
+    info = records[0][3].decode()
+    assert "Test Desk <desk@example.org>" in info and "robots: obey" in info and "Cobweb/" in info
+    responses = {rec.rec_headers.get_header("WARC-Target-URI"): (rec, payload)
+                 for _, _, rec, payload in records if rec.rec_type in ("response", "revisit")}
+    # one response record for every URL fetched: redirects, robots.txt, errors, dropped ones
+    for url in ["http://hub.example.com/robots.txt", "http://hub.example.com/go",
+                "http://hub.example.com/landing", "http://hub.example.com/missing", ORDERED,
+                "http://hub.example.com/big", "http://hub.example.com/data"]:
+        assert url in responses, url
+    assert set(fetched) <= set(responses)
+    go, _ = responses["http://hub.example.com/go"]
+    assert go.http_headers.get_statuscode() == "302"
+    assert go.http_headers.get_header("Location") == "http://hub.example.com/landing"
+    # the body as the server sent it: gzip, not decoded
+    zipped, payload = responses["http://hub.example.com/zipped"]
+    assert payload == gzip.compress(GZIPPED_HTML, mtime=0)
+    assert zipped.rec_headers.get_header("WARC-Payload-Digest") == "sha256:" + hashlib.sha256(payload).hexdigest()
+    # cut off: WARC-Truncated, the first bytes kept; not a page: stopped at its headers
+    big, payload = responses["http://hub.example.com/big"]
+    assert big.rec_headers.get_header("WARC-Truncated") == "length" and BIG.startswith(payload)
+    data, payload = responses["http://hub.example.com/data"]
+    assert data.rec_headers.get_header("WARC-Truncated") == "unspecified" and payload == b""
+    # an identical payload: a revisit of the first
+    same = {u: r.rec_type for u, (r, _) in responses.items() if "/same-" in u}
+    assert sorted(same.values()) == ["response", "revisit"]
+    with PageStore(store_path(run)) as store:
+        drops = store.drop_counts()
+    assert drops.get("too_large") == 1 and drops.get("not_html") == 1
+
+
+def test_store_points_at_each_pages_record(crawled):
+    web, run, _ = crawled
+    by_place = {(name, offset): (rec, payload) for name, offset, rec, payload in warc_records(run)}
+    served = {"http://hub.example.com/zipped": gzip.compress(GZIPPED_HTML, mtime=0),
+              "http://hub.example.com/landing": _html("landing", "esim landing")}
+    with PageStore(store_path(run)) as store:
+        pages = list(store.iter_pages())
+    assert len(pages) >= 5
+    for page in pages:
+        rec, payload = by_place[(page.warc_file, page.warc_offset)]
+        assert rec.rec_headers.get_header("WARC-Target-URI") == page.fetched_url
+        assert rec.rec_type in ("response", "revisit")
+        if rec.rec_type == "response":
+            assert hashlib.sha256(payload).hexdigest() == page.sha256
+        if page.url in served:
+            assert page.sha256 == hashlib.sha256(served[page.url]).hexdigest()
+
+
+def test_warcio_check_and_index_accept_the_files(crawled):
+    _, run, _ = crawled
+    files = [str(p) for p in sorted(warc_dir(run).glob("*.warc.gz"))]
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *files],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    index = subprocess.run([sys.executable, "-m", "warcio.cli", "index", *files],
+                           capture_output=True, text=True)
+    assert index.returncode == 0 and index.stdout.count('"response"') >= 5, index.stderr
+
+
+def test_no_warc_turns_capture_off(tmp_path):
+    web = evidence_web()
+    run = tmp_path / "run"
+    with VirtualWebProxy(web) as proxy:
+        finish(cobweb("crawl", "http://hub.example.com/", "-k", "esim", "-o", str(run), "--depth", "1",
+                      "--proxy", proxy.url, "--no-warc"))
+    assert not warc_dir(run).exists()
+    with PageStore(store_path(run)) as store:
+        pages = list(store.iter_pages())
+    assert pages and all(p.warc_file == "" and p.warc_offset == -1 for p in pages)
