@@ -24,7 +24,9 @@ from tests.test_crawl_e2e import cobweb, finish, page_fetches
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDERED = "http://order.example.com/item?id=7&lang=en&PHPSESSID=s3ss10n"
+#: An order-sensitive site: it answers only the parameter order (and session) it links.
+ITEMS = [f"http://order.example.com/item?id={i}&lang=en&PHPSESSID=s3ss10n" for i in range(7, 12)]
+ORDERED = ITEMS[0]
 GZIPPED_HTML = b"<html><head><title>zipped</title></head><body>esim in gzip</body></html>"
 BIG = b"<html><body>esim " + b"x" * 300_000 + b"</body></html>"
 
@@ -38,7 +40,7 @@ def _html(title: str, text: str, links: list[str] = ()) -> bytes:
 def evidence_web() -> VirtualWeb:
     web = VirtualWeb()
     web.add("http://hub.example.com/", html_resource(_html("hub", "links", [
-        ORDERED, "http://hub.example.com/go#frag", "http://hub.example.com/zipped",
+        *ITEMS, "http://hub.example.com/go#frag", "http://hub.example.com/zipped",
         "http://hub.example.com/missing", "http://hub.example.com/big",
         "http://hub.example.com/data", "http://hub.example.com/same-a",
         "http://hub.example.com/same-b"]).decode()))
@@ -46,9 +48,11 @@ def evidence_web() -> VirtualWeb:
             Resource(headers={"Content-Type": "text/plain"}, body=b"User-agent: *\nDisallow: /private\n"))
 
     def ordered(method: str, url: str, hits: int) -> Resource | None:
-        # answers only the parameter order and session it linked
-        if url == ORDERED:
-            return html_resource(_html("item 7", "esim item seven").decode())
+        if url in ITEMS:
+            n = url.split("id=")[1].split("&")[0]
+            return html_resource(_html(f"item {n}", f"esim item {n}", ITEMS).decode())
+        if url.endswith("/robots.txt"):
+            return None
         return Resource(status=400, body=b"bad parameters")
 
     web.add_handler("order.example.com", ordered)
@@ -108,11 +112,15 @@ def crawled(tmp_path_factory):
 
 def test_fetches_what_was_linked(crawled):
     web, run, fetched = crawled
-    assert fetched[ORDERED] == 1  # parameter order and session id as linked
+    # the order-sensitive site is crawled whole, each page once, never in another order
+    assert all(fetched[url] == 1 for url in ITEMS)
+    assert not [u for u in fetched if "order.example.com/item" in u and u not in ITEMS]
     with PageStore(store_path(run)) as store:
         pages = {p.url: p for p in store.iter_pages()}
+        assert not store.drop_counts().get("http_error", 0) > 1  # only the hub's /missing
     item = pages["http://order.example.com/item?id=7&lang=en"]  # the canonical key
     assert item.requested_url == ORDERED and item.fetched_url == ORDERED and item.title == "item 7"
+    assert {f"http://order.example.com/item?id={i}&lang=en" for i in range(7, 12)} <= set(pages)
 
 
 def test_every_exchange_is_archived_with_digests(crawled):
@@ -189,3 +197,53 @@ def test_no_warc_turns_capture_off(tmp_path):
     with PageStore(store_path(run)) as store:
         pages = list(store.iter_pages())
     assert pages and all(p.warc_file == "" and p.warc_offset == -1 for p in pages)
+
+
+def test_kill_9_leaves_whole_records_and_resume_keeps_every_page_pointed(tmp_path):
+    import signal
+    import time
+
+    from tests.test_crawl_e2e import N_PAGES, big_web, crawl_args
+
+    web, matching = big_web(delay=0.02)
+    run = tmp_path / "run"
+    with VirtualWebProxy(web) as proxy:
+        proc = cobweb(*crawl_args(run, proxy))
+        deadline = time.monotonic() + 60
+        while len(page_fetches(web)) < N_PAGES // 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -signal.SIGKILL
+        # every file readable to its end, digests whole; every stored page has its record
+        places = {(name, off) for name, off, _, _ in warc_records(run)}
+        with PageStore(store_path(run)) as store:
+            before = list(store.iter_pages())
+        assert before and all((p.warc_file, p.warc_offset) in places for p in before)
+        finish(cobweb("crawl", "--resume", str(run), "--proxy", proxy.url))
+    records = warc_records(run)
+    places = {(name, off): rec for name, off, rec, _ in records}
+    assert len({name for name, _ in places}) >= 2  # the resumed run writes its own file
+    with PageStore(store_path(run)) as store:
+        after = list(store.iter_pages())
+    assert {p.url for p in after} == matching
+    for page in after:
+        rec = places[(page.warc_file, page.warc_offset)]
+        assert rec.rec_headers.get_header("WARC-Target-URI") == page.fetched_url
+
+
+def test_a_cut_last_record_is_repaired_when_the_directory_is_opened_again(tmp_path):
+    from crawler.warc.writer import WarcFiles
+
+    files = WarcFiles(tmp_path, info={"software": "test"})
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    files.write([files.maker.response("http://a.example/", head, b"<p>one</p>")])
+    files.write([files.maker.response("http://a.example/2", head, b"<p>two</p>" * 100)])
+    files.close()
+    (path,) = tmp_path.glob("*.warc.gz")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-40])  # a write cut in the middle of the last record
+    WarcFiles(tmp_path, info={"software": "test"}).close()
+    with path.open("rb") as fh:
+        uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)]
+    assert uris == [None, "http://a.example/"]
