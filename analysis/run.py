@@ -29,6 +29,7 @@ from analysis.evidence import artifact_evidence
 from analysis.similarity import near_duplicates
 from analysis.table import PageTable, load_table
 from crawler.store import PageStore, store_path
+from crawler.warc.evidence import add_page_records
 
 __all__ = ["analyze_run", "analyze_store"]
 
@@ -102,7 +103,7 @@ def analyze_store(
         "ubiquity": ubiquity, "min_pages": min_pages, "min_sites": min_sites,
         "min_attach": min_attach, "text_threshold": text_threshold, "seed": seed,
     }
-    doc = build_campaigns(table, evidence, clustering, parameters=params)
+    doc = add_page_records(build_campaigns(table, evidence, clustering, parameters=params), store)
     logger.info(
         "analysis: %s pages, %s pairs, %s campaigns; load %.1fs, evidence %.1fs,"
         " clustering %.1fs, report %.1fs",

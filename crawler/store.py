@@ -592,6 +592,20 @@ class PageStore:
                 out[pid] = (url, at, title)
         return out
 
+    def page_evidence(self, urls: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """``{url: (sha256, warc_file, warc_offset)}`` of the given pages that have a record."""
+        wanted = list(dict.fromkeys(urls))
+        out: dict[str, tuple[str, str, int]] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            for url, digest, name, offset in self.conn.execute(
+                "SELECT url, sha256, warc_file, warc_offset FROM pages WHERE sha256 != '' AND url IN (%s)"
+                % ",".join("?" * len(chunk)),
+                chunk,
+            ):
+                out[url] = (digest, name, int(offset))
+        return out
+
     def iter_page_texts(self, min_chars: int = 1) -> Iterator[tuple[int, str]]:
         """``(page_id, text)`` for pages whose text has at least ``min_chars`` characters."""
         yield from self.conn.execute(

@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.campaigns import page_campaigns
-from crawler.store import PageStore
+from crawler.store import PageStore, StoredPage
 from crawler.atomic import atomic_output
 from output.campaigns import CampaignsDoc, campaign_list
 from output.graphdata import GraphData
@@ -204,7 +204,7 @@ def _page_details(
 ) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[str]]]:
     """Per campaign id: up to :data:`LIST_LIMIT` pages ``(url, title, fetched_at)``, and all fetch times."""
     membership = page_campaigns(campaigns)
-    listed: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    listed: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     times: dict[str, list[str]] = defaultdict(list)
     for page in store.iter_pages():
         cid = membership.get(page.url)
@@ -213,8 +213,16 @@ def _page_details(
         if page.fetched_at:
             times[cid].append(page.fetched_at)
         if len(listed[cid]) < LIST_LIMIT:
-            listed[cid].append((page.url, page.title, page.fetched_at))
+            listed[cid].append((page.url, page.title, page.fetched_at, _record(page)))
     return listed, times
+
+
+def _record(page: StoredPage) -> str:
+    """The page's evidence cell: SHA-256 of the body as received and its WARC record."""
+    if not page.sha256:
+        return '<span class="muted">no record</span>'
+    where = f"{page.warc_file} @ {page.warc_offset}" if page.warc_file else ""
+    return f"<code>sha256:{_e(page.sha256)}</code><br><code>{_e(where)}</code>"
 
 
 def _more(total: int, shown: int) -> str:
@@ -258,7 +266,7 @@ def _campaign_table(items: list[dict[str, Any]], colors: dict[str, str]) -> str:
 
 
 def _campaign_section(
-    i: int, c: dict[str, Any], color: str, pages: list[tuple[str, str, str]]
+    i: int, c: dict[str, Any], color: str, pages: list[tuple[str, str, str, str]]
 ) -> str:
     ev_rows = "".join(
         f"<tr><td>{_e(ev.get('kind', ''))}</td><td><code>{_e(ev.get('label', ''), 160)}</code></td>"
@@ -278,8 +286,8 @@ def _campaign_section(
     )
     page_rows = "".join(
         f"<tr><td>{_e(title, 140) or _NO_TITLE}</td>"
-        f'<td class="url">{_e(url, 300)}</td><td>{_when(fetched)}</td></tr>'
-        for url, title, fetched in pages
+        f'<td class="url">{_e(url, 300)}</td><td>{_when(fetched)}</td><td class="url">{record}</td></tr>'
+        for url, title, fetched, record in pages
     )
     total_pages = len(c.get("pages", []))
     return (
@@ -307,7 +315,8 @@ def _campaign_section(
         + (art_html or '<p class="muted">None listed.</p>')
         + f"<h3>Pages ({total_pages})</h3>"
         + (
-            "<table><thead><tr><th>Title</th><th>URL</th><th>Fetched</th></tr></thead>"
+            "<table><thead><tr><th>Title</th><th>URL</th><th>Fetched</th><th>Evidence (digest, WARC record)</th>"
+            "</tr></thead>"
             f"<tbody>{page_rows}</tbody></table>"
             if page_rows else '<p class="muted">None of its pages is in this run\'s store.</p>'
         )

@@ -33,6 +33,9 @@ BIG = b"<html><body>esim " + b"x" * 300_000 + b"</body></html>"
 
 def _html(title: str, text: str, links: list[str] = ()) -> bytes:
     anchors = "".join(f'<a href="{u}">l</a> ' for u in links)
+    if "esim" in text:  # one actor behind every matching page: one campaign over two sites
+        anchors += '<a href="https://t.me/evidence_desk">Telegram</a>'
+
     return (f"<html><head><title>{title}</title></head><body><p>{text}</p>{anchors}</body></html>"
             ).encode()
 
@@ -247,3 +250,31 @@ def test_a_cut_last_record_is_repaired_when_the_directory_is_opened_again(tmp_pa
     with path.open("rb") as fh:
         uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)]
     assert uris == [None, "http://a.example/"]
+
+
+def test_exports_show_each_pages_digest_and_record(crawled, tmp_path):
+    import csv
+    import json
+
+    _, run, _ = crawled
+    finish(cobweb("analyze", str(run)))
+    doc = json.loads((run / "campaigns.json").read_text())
+    (campaign,) = [c for c in doc["campaigns"] if "http://hub.example.com/landing" in c["pages"]]
+    landing = "http://hub.example.com/landing"
+    served = hashlib.sha256(_html("landing", "esim landing")).hexdigest()
+    record = campaign["records"][landing]
+    assert record["sha256"] == served and record["warc_file"].endswith(".warc.gz") and record["warc_offset"] > 0
+    finish(cobweb("export", str(run), "--format", "json", "-o", str(tmp_path / "g.json")))
+    graph = json.loads((tmp_path / "g.json").read_text())
+    node = next(n for n in graph["nodes"] if n.get("url") == landing)
+    assert (node["sha256"], node["warc_file"], node["warc_offset"]) == (
+        served, record["warc_file"], record["warc_offset"])
+    finish(cobweb("export", str(run), "--format", "csv", "-o", str(tmp_path / "csv")))
+    with open(tmp_path / "csv" / "nodes.csv", encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r.get("url") == landing)
+    assert row["sha256"] == served and row["warc_offset"] == str(record["warc_offset"])
+    finish(cobweb("export", str(run), "--format", "gexf", "-o", str(tmp_path / "g.gexf")))
+    assert served in (tmp_path / "g.gexf").read_text()
+    finish(cobweb("export", str(run), "--format", "html", "-o", str(tmp_path / "r.html")))
+    report = (tmp_path / "r.html").read_text()
+    assert f"sha256:{served}" in report and f"{record['warc_file']} @ {record['warc_offset']}" in report
