@@ -278,3 +278,80 @@ def test_exports_show_each_pages_digest_and_record(crawled, tmp_path):
     finish(cobweb("export", str(run), "--format", "html", "-o", str(tmp_path / "r.html")))
     report = (tmp_path / "r.html").read_text()
     assert f"sha256:{served}" in report and f"{record['warc_file']} @ {record['warc_offset']}" in report
+
+
+# -- cobweb verify ----------------------------------------------------------------
+
+
+def _copy(run: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(run, out)
+    return out
+
+
+def _landing(run: Path):
+    with PageStore(store_path(run)) as store:
+        return next(p for p in store.iter_pages() if p.url == "http://hub.example.com/landing")
+
+
+def _codes(run: Path) -> set[str]:
+    from crawler.warc.verify import verify_run
+
+    return {p.code for p in verify_run(run).problems}
+
+
+def test_verify_passes_on_a_clean_run(crawled, tmp_path):
+    _, run, _ = crawled
+    out = finish(cobweb("verify", str(run)))
+    assert out.startswith("ok: ") and " 0 WARC files" not in out
+
+
+@pytest.mark.parametrize("tamper", ["edit_byte", "rewrite_member", "truncate", "delete_file",
+                                    "store_digest", "store_offset", "campaigns"])
+def test_verify_catches_tampering(crawled, tmp_path, tamper):
+    import json
+    import sqlite3
+    import zlib
+
+    from crawler.warc.writer import gzip_member
+
+    _, run, _ = crawled
+    if not (run / "campaigns.json").exists():
+        finish(cobweb("analyze", str(run)))
+    run = _copy(run, tmp_path)
+    page = _landing(run)
+    path = warc_dir(run) / page.warc_file
+    blob = bytearray(path.read_bytes())
+    expected = {"edit_byte": "damaged", "rewrite_member": "digest_mismatch", "truncate": "truncated",
+                "delete_file": "missing_file", "store_digest": "store_mismatch",
+                "store_offset": "missing_record", "campaigns": "campaigns_mismatch"}[tamper]
+    if tamper == "edit_byte":
+        blob[page.warc_offset + 60] ^= 0x01
+        path.write_bytes(bytes(blob))
+    elif tamper == "rewrite_member":  # a careful forger: the record edited and re-compressed
+        dec = zlib.decompressobj(31)
+        record = dec.decompress(bytes(blob[page.warc_offset:]))
+        end = len(blob) - len(dec.unused_data)
+        forged = record.replace(b"esim landing", b"esim LANDING")
+        assert forged != record
+        path.write_bytes(bytes(blob[:page.warc_offset]) + gzip_member(forged) + bytes(blob[end:]))
+    elif tamper == "truncate":
+        path.write_bytes(bytes(blob[:-30]))
+    elif tamper == "delete_file":
+        path.unlink()
+    elif tamper in ("store_digest", "store_offset"):
+        with sqlite3.connect(store_path(run)) as conn:
+            column, value = ("sha256", "0" * 64) if tamper == "store_digest" else ("warc_offset", 3)
+            conn.execute(f"UPDATE pages SET {column} = ? WHERE url = ?", (value, page.url))
+    else:
+        doc = json.loads((run / "campaigns.json").read_text())
+        for campaign in doc["campaigns"]:
+            if page.url in campaign["records"]:
+                campaign["records"][page.url]["sha256"] = "f" * 64
+        (run / "campaigns.json").write_text(json.dumps(doc))
+    assert expected in _codes(run)
+    proc = cobweb("verify", str(run))
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and expected in out and "FAILED" in out

@@ -11,11 +11,13 @@ import logging
 import sys
 
 from crawler.cli import analyze, crawl, demo, export, import_jsonl
+from crawler.cli import verify
 from crawler.cli.errors import USER_ERROR_EXIT, UserError, error_line
 
 __all__ = ["main", "build_parser"]
 
 COMMANDS = (crawl, analyze, export, import_jsonl, demo)
+COMMANDS += (verify,)
 
 
 def build_parser() -> argparse.ArgumentParser:

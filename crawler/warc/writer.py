@@ -28,6 +28,7 @@ from pathlib import Path
 
 from warcio.recordloader import ArcWarcRecord
 
+from crawler.warc.reader import iter_members
 from crawler.warc.records import RecordMaker
 
 __all__ = ["WarcFiles", "repair_tail", "gzip_member", "warc_dir", "WARC_DIRNAME", "WARC_SUFFIX"]
@@ -36,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 WARC_DIRNAME = "warc"
 WARC_SUFFIX = ".warc.gz"
-_READ = 1 << 20
 
 
 def warc_dir(run_dir: str | Path) -> Path:
@@ -71,29 +71,12 @@ def repair_tail(path: str | Path) -> int:
     """
     path = Path(path)
     size = path.stat().st_size
-    good = 0  # end of the last whole member
-    dec = zlib.decompressobj(31)
+    good = size
     with path.open("rb") as fh:
-        pos = 0
-        pending = b""
-        while True:
-            chunk = pending or fh.read(_READ)
-            pending = b""
-            if not chunk:
+        for member in iter_members(fh, keep_data=False):
+            if member.error:
+                good = member.offset
                 break
-            try:
-                dec.decompress(chunk)
-            except zlib.error:
-                break
-            pos_end = pos + len(chunk)
-            if dec.eof:
-                rest = dec.unused_data
-                good = pos_end - len(rest)
-                dec = zlib.decompressobj(31)
-                pending = rest
-                pos = good
-                continue
-            pos = pos_end
     if good == size:
         return 0
     if good == 0:
