@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from crawler.cli.errors import UserError
 from crawler.store import PageStore, store_path
 from output.campaigns import load_campaigns
 from output.formats import write_graph
@@ -15,6 +16,7 @@ from output.views import VIEWS, view_graph
 logger = logging.getLogger(__name__)
 
 FORMATS = ("gexf", "graphml", "csv", "json", "html")
+FORMATS += ("wacz",)  # the run's WARC files for replay (output/wacz.py)
 
 EXAMPLE = """example:
   cobweb export runs/esim --format gexf -o esim.gexf
@@ -22,7 +24,8 @@ EXAMPLE = """example:
   cobweb export runs/esim --format graphml --view campaigns -o esim-campaigns.graphml
   cobweb export runs/esim --format csv -o esim-csv/      (writes nodes.csv and edges.csv)
   cobweb export runs/esim --format json -o esim.json     (networkx node-link)
-  cobweb export runs/esim --format html -o esim.html"""
+  cobweb export runs/esim --format html -o esim.html
+  cobweb export runs/esim --format wacz -o esim.wacz     (WARCs, index and pages for replay)"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -56,7 +59,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.output)
     with PageStore(store_path(run_dir)) as store:
-        if args.format == "html":
+        if args.format == "wacz":
+            from output.wacz import write_wacz
+
+            try:
+                write_wacz(run_dir, store, out)
+            except FileNotFoundError as exc:
+                raise UserError(f"{exc}; crawl without --no-warc to export WACZ") from None
+        elif args.format == "html":
             write_report(store, campaigns, out)
         else:
             write_graph(view_graph(args.view, store, campaigns), args.format, out)
