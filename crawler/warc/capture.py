@@ -192,7 +192,7 @@ class WarcCaptureMiddleware:
         if seen is not None:
             record = maker.revisit(uri, head, digest, seen[0], seen[1], extra)
         else:
-            record = maker.response(uri, head, body, extra)
+            record = maker.response(uri, head, body, extra, payload_sha256=digest)
             if self.revisits and body and not truncated and len(self._seen) < _DIGESTS_MAX:
                 self._seen[digest] = (uri, date)
         response_id = record.rec_headers.get_header("WARC-Record-ID")

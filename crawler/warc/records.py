@@ -136,10 +136,12 @@ class RecordMaker:
         self._writer = WARCWriter(self._buf, gzip=False, warc_version=WARC_VERSION)
 
     def _record(self, uri: str, kind: str, head: bytes, body: bytes,
-                extra: Mapping[str, str] | None = None) -> ArcWarcRecord:
+                extra: Mapping[str, str] | None = None, payload_sha256: str = "") -> ArcWarcRecord:
+        block = hashlib.sha256(head)
+        block.update(body)
         fields = {
-            "WARC-Block-Digest": digest_label(sha256_hex(head + body)),
-            "WARC-Payload-Digest": digest_label(sha256_hex(body)),
+            "WARC-Block-Digest": digest_label(block.hexdigest()),
+            "WARC-Payload-Digest": digest_label(payload_sha256 or sha256_hex(body)),
         }
         fields.update(extra or {})
         return self._writer.create_warc_record(
@@ -147,9 +149,10 @@ class RecordMaker:
             warc_headers_dict=fields, http_headers=RawHttpHead(head))
 
     def response(self, uri: str, head: bytes, body: bytes,
-                 extra: Mapping[str, str] | None = None) -> ArcWarcRecord:
-        """A ``response`` record: ``head`` and ``body`` exactly as received."""
-        return self._record(uri, "response", head, body, extra)
+                 extra: Mapping[str, str] | None = None, payload_sha256: str = "") -> ArcWarcRecord:
+        """A ``response`` record: ``head`` and ``body`` exactly as received
+        (``payload_sha256``: the body's digest when already known)."""
+        return self._record(uri, "response", head, body, extra, payload_sha256)
 
     def request(self, uri: str, head: bytes, body: bytes,
                 extra: Mapping[str, str] | None = None) -> ArcWarcRecord:
