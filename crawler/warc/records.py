@@ -106,14 +106,10 @@ class RawHttpHead(StatusAndHeaders):
     instead of re-serializing (and percent-encoding) parsed headers."""
 
     def __init__(self, raw: bytes) -> None:
-        first, _, rest = raw.partition(b"\r\n")
-        protocol, _, statusline = first.decode("latin-1").partition(" ")
-        headers = []
-        for line in rest.split(b"\r\n"):
-            if b":" in line:
-                name, _, value = line.partition(b":")
-                headers.append((name.decode("latin-1"), value.strip().decode("latin-1")))
-        super().__init__(statusline, headers, protocol=protocol)
+        # the status line only: writing needs the bytes, not the parsed header lines
+        first = raw.split(b"\r\n", 1)[0].decode("latin-1")
+        protocol, _, statusline = first.partition(" ")
+        super().__init__(statusline, [], protocol=protocol)
         self.headers_buff = raw
 
     def compute_headers_buffer(self, header_filter: object = None) -> None:

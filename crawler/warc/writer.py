@@ -51,8 +51,7 @@ def gzip_member(data: bytes, level: int = 6) -> bytes:
     >>> gzip.decompress(gzip_member(b"a") + gzip_member(b"b"))
     b'ab'
     """
-    comp = zlib.compressobj(level, zlib.DEFLATED, 31)
-    return comp.compress(data) + comp.flush()
+    return zlib.compress(data, level, wbits=31)
 
 
 def repair_tail(path: str | Path) -> int:
