@@ -82,15 +82,14 @@ def _decoded(raw: bytes, headers: Any, limit: int) -> bytes:
     encoding = (headers.get_header("Content-Encoding") or "").strip().lower() or None
     if encoding not in BufferedReader.get_supported_decompressors():
         encoding = None
-    if (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
-        stream: Any = ChunkedDataReader(BytesIO(raw), decomp_type=encoding)
-    elif encoding:
-        stream = BufferedReader(BytesIO(raw), decomp_type=encoding)
-    else:
+    chunked = (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    if not chunked and not encoding:
         return raw
     try:
-        return stream.read(limit)
-    except Exception:  # noqa: BLE001 -- a broken encoding: keep what was archived
+        if chunked:
+            return ChunkedDataReader(BytesIO(raw), decomp_type=encoding).read(limit)
+        return BufferedReader(BytesIO(raw), decomp_type=encoding).read(limit)
+    except Exception:  # noqa: BLE001 -- a broken encoding (or warcio's brotli): keep what was archived
         logger.debug("undecodable body kept as archived", exc_info=True)
         return raw
 
