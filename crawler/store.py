@@ -580,31 +580,22 @@ class PageStore:
 
     def page_summaries(self, page_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``{page_id: (url, fetched_at, title)}`` for the given ids."""
-        ids = list(dict.fromkeys(int(i) for i in page_ids))
-        out: dict[int, tuple[str, str, str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            for pid, url, at, title in self.conn.execute(
-                "SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)"
-                % ",".join("?" * len(chunk)),
-                chunk,
-            ):
-                out[pid] = (url, at, title)
-        return out
+        rows = self._rows_in("SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)",
+                             (int(i) for i in page_ids))
+        return {pid: (url, at, title) for pid, url, at, title in rows}
+
+    def _rows_in(self, sql: str, keys: Iterable[object]) -> Iterator[tuple]:
+        """The rows of ``sql`` (one ``IN (%s)``) for ``keys``, without duplicates, 900 at a time."""
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            yield from self.conn.execute(sql % ",".join("?" * len(chunk)), chunk)
 
     def page_evidence(self, urls: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """``{url: (sha256, warc_file, warc_offset)}`` of the given pages that have a record."""
-        wanted = list(dict.fromkeys(urls))
-        out: dict[str, tuple[str, str, int]] = {}
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            for url, digest, name, offset in self.conn.execute(
-                "SELECT url, sha256, warc_file, warc_offset FROM pages WHERE sha256 != '' AND url IN (%s)"
-                % ",".join("?" * len(chunk)),
-                chunk,
-            ):
-                out[url] = (digest, name, int(offset))
-        return out
+        rows = self._rows_in("SELECT url, sha256, warc_file, warc_offset FROM pages"
+                             " WHERE sha256 != '' AND url IN (%s)", urls)
+        return {url: (digest, name, int(offset)) for url, digest, name, offset in rows}
 
     def iter_page_texts(self, min_chars: int = 1) -> Iterator[tuple[int, str]]:
         """``(page_id, text)`` for pages whose text has at least ``min_chars`` characters."""

@@ -219,21 +219,13 @@ def test_no_warc_turns_capture_off(tmp_path):
 
 
 def test_kill_9_leaves_whole_records_and_resume_keeps_every_page_pointed(tmp_path):
-    import signal
-    import time
-
-    from tests.test_crawl_e2e import N_PAGES, big_web, crawl_args
+    from tests.test_crawl_e2e import big_web, crawl_args, kill_9_mid_crawl
 
     web, matching = big_web(delay=0.02)
     run = tmp_path / "run"
     with VirtualWebProxy(web) as proxy:
         proc = cobweb(*crawl_args(run, proxy))
-        deadline = time.monotonic() + 60
-        while len(page_fetches(web)) < N_PAGES // 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        assert proc.returncode == -signal.SIGKILL
+        kill_9_mid_crawl(proc, web)
         # every file readable to its end, digests whole; every stored page has its record
         places = {(name, off) for name, off, _, _ in warc_records(run)}
         with PageStore(store_path(run)) as store:
