@@ -421,3 +421,19 @@ def _canonical(url: str) -> str:
     from crawler.urls import canonical_url
 
     return canonical_url(url)
+
+
+def test_request_records_keep_no_proxy_credentials_and_warcinfo_one_line_per_field():
+    from scrapy.http import Headers
+
+    from crawler.warc.capture import _header_items, warcinfo_fields
+
+    headers = Headers({"Proxy-Authorization": "Basic c2VjcmV0", "Accept": "*/*"})
+    assert _header_items(headers) == [(b"Accept", [b"*/*"])]
+
+    class Settings(dict):
+        def getbool(self, key):
+            return bool(self.get(key))
+
+    fields = warcinfo_fields(Settings(COBWEB_OPERATOR="Desk\r\nWARC-Type: response", ROBOTSTXT_OBEY=True))
+    assert fields["operator"] == "Desk WARC-Type: response" and fields["robots"] == "obey"

@@ -74,11 +74,17 @@ def warcinfo_fields(settings: Any, params: dict[str, Any] | None = None) -> dict
     }
     if params:
         fields["crawl-parameters"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
-    return fields
+    # one line each: a value cannot add fields to the record
+    return {k: " ".join(str(v).split()) for k, v in fields.items()}
+
+
+#: Request headers never archived: the proxy's credentials are the operator's secret.
+_SECRET_HEADERS = frozenset({b"proxy-authorization"})
 
 
 def _header_items(headers: Headers) -> list[tuple[bytes, list[bytes]]]:
-    return [(bytes(name), list(values)) for name, values in headers.items()]
+    return [(bytes(name), list(values)) for name, values in headers.items()
+            if bytes(name).lower() not in _SECRET_HEADERS]
 
 
 class WarcCaptureMiddleware:
