@@ -49,8 +49,8 @@ logger = logging.getLogger(__name__)
 WARC_META = "cobweb_warc"
 _CUT_META = "cobweb_warc_cut"
 _BYTES_META = "cobweb_warc_bytes"
-#: Payload digests remembered for revisit records, at most.
-_DIGESTS_MAX = 1_000_000
+#: Payload digests remembered for revisit records, at most (about 200 bytes each).
+_DIGESTS_MAX = 200_000
 
 
 def _version(dist: str) -> str:
