@@ -437,3 +437,24 @@ def test_request_records_keep_no_proxy_credentials_and_warcinfo_one_line_per_fie
 
     fields = warcinfo_fields(Settings(COBWEB_OPERATOR="Desk\r\nWARC-Type: response", ROBOTSTXT_OBEY=True))
     assert fields["operator"] == "Desk WARC-Type: response" and fields["robots"] == "obey"
+
+
+def test_files_rotate_at_the_size_setting_each_starting_with_warcinfo(tmp_path):
+    from crawler.warc.writer import WarcFiles
+
+    files = WarcFiles(tmp_path, info={"software": "test"}, max_size=4096)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    places = [files.write([files.maker.response(f"http://a.example/{i}", head, os.urandom(1500))])
+              for i in range(12)]
+    files.close()
+    paths = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(paths) >= 3 and all(p.stat().st_size < 4096 + 2000 for p in paths)
+    for path in paths:
+        with path.open("rb") as fh:
+            kinds = [r.rec_type for r in ArchiveIterator(fh)]
+        assert kinds[0] == "warcinfo" and kinds.count("warcinfo") == 1
+    for i, (name, offset) in enumerate(places):
+        with (tmp_path / name).open("rb") as fh:
+            fh.seek(offset)
+            rec = next(iter(ArchiveIterator(fh)))
+            assert rec.rec_headers.get_header("WARC-Target-URI") == f"http://a.example/{i}"
