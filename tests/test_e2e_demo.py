@@ -235,7 +235,7 @@ def test_the_crawl_kept_every_exchange_in_warc_with_the_served_digests(demo_web,
 
     from crawler.demoweb.server import _key
     from crawler.warc.verify import verify_run
-    from tests.test_warc_crawl import warc_records
+    from test_warc_crawl import warc_records
 
     run, requests = crawl
     archived = {_key(rec.rec_headers.get_header("WARC-Target-URI"))

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.demoweb.server import Resource, VirtualWeb, VirtualWebProxy, html_resource, redirect
 from crawler.store import PageStore, store_path
 from crawler.warc.writer import warc_dir
-from tests.test_crawl_e2e import cobweb, finish, page_fetches
+from test_crawl_e2e import cobweb, finish, page_fetches
 
 pytestmark = pytest.mark.e2e
 
@@ -219,7 +219,7 @@ def test_no_warc_turns_capture_off(tmp_path):
 
 
 def test_kill_9_leaves_whole_records_and_resume_keeps_every_page_pointed(tmp_path):
-    from tests.test_crawl_e2e import big_web, crawl_args, kill_9_mid_crawl
+    from test_crawl_e2e import big_web, crawl_args, kill_9_mid_crawl
 
     web, matching = big_web(delay=0.02)
     run = tmp_path / "run"

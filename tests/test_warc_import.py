@@ -13,8 +13,8 @@ from warcio.warcwriter import WARCWriter
 
 from analysis.run import analyze_run
 from crawler.store import PageStore, store_path
-from tests.test_crawl_e2e import cobweb, finish
-from tests.test_warc_crawl import ITEMS, crawled, evidence_web  # noqa: F401 -- the crawl fixture
+from test_crawl_e2e import cobweb, finish
+from test_warc_crawl import ITEMS, crawled, evidence_web  # noqa: F401 -- the crawl fixture
 
 pytestmark = pytest.mark.e2e
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from crawler.store import PageStore, store_path
-from tests.test_crawl_e2e import cobweb, finish
-from tests.test_warc_crawl import ORDERED, _html, crawled  # noqa: F401 -- the crawl fixture
+from test_crawl_e2e import cobweb, finish
+from test_warc_crawl import ORDERED, _html, crawled  # noqa: F401 -- the crawl fixture
 
 pytestmark = pytest.mark.e2e
 
