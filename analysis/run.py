@@ -31,6 +31,7 @@ from analysis.similarity import near_duplicates
 from analysis.table import PageTable, load_table
 from crawler.render.store import store_findings
 from crawler.store import PageStore, store_path
+from crawler.warc.evidence import add_page_records
 
 __all__ = ["analyze_run", "analyze_store"]
 
@@ -109,7 +110,7 @@ def analyze_store(
         "ubiquity": ubiquity, "min_pages": min_pages, "min_sites": min_sites,
         "min_attach": min_attach, "text_threshold": text_threshold, "seed": seed,
     }
-    doc = build_campaigns(table, evidence, clustering, parameters=params)
+    doc = add_page_records(build_campaigns(table, evidence, clustering, parameters=params), store)
     doc = add_cloaking(doc, store_findings(store.conn))  # issue 12: rendered views
     logger.info(
         "analysis: %s pages, %s pairs, %s campaigns; load %.1fs, evidence %.1fs,"

@@ -10,7 +10,10 @@ each in its own process:
   (Scrapy's default settings, in-memory scheduler);
 * ``cobweb``: :func:`crawler.runner.run_crawl`, what ``cobweb crawl`` runs:
   the durable SQLite frontier, the safety middlewares, robots.txt, keyword
-  matching, artifact extraction and the page store.
+  matching, artifact extraction, the page store and WARC capture;
+* ``cobweb --no-warc``: the same without WARC capture. The WARC cost is the
+  ratio of the two (target: WARC keeps >= 0.9 of the throughput), and disk
+  bytes per fetched page are given for both (store, plus ``warc/``).
 
 Both use the same concurrency (``--concurrency``, ``--per-site``,
 ``CONCURRENT_ITEMS``) and have
@@ -23,7 +26,7 @@ server is the bottleneck, the pages/s of both crawls approach its rate and
 CPU ms/page tells them apart). The machine is shared: compare the ratio,
 measured in one run, not absolute figures.
 
-    .venv/bin/python bench/bench_crawl.py [--pages 20000] [--sites 40] [--concurrency 32]
+    .venv/bin/python bench/bench_crawl.py [--pages 20000] [--sites 40] [--concurrency 32] [--warc-only]
 
 Rendering (issue 12): ``--render auto`` crawls a web where every
 ``--match-every``-th page (default with --render: 10 %) mentions the keyword
@@ -149,8 +152,12 @@ def child_plain(proxy: str, seed: str, concurrency: int, per_site: int) -> dict:
             "cpu_s": _cpu_s()}
 
 
+def _disk_bytes(run_dir: str) -> int:
+    return sum(p.stat().st_size for p in Path(run_dir).rglob("*") if p.is_file())
+
+
 def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir: str,
-                 render: str = "never") -> dict:
+                 render: str = "never", warc: bool = True) -> dict:
     import logging
 
     from crawler.frontier import SQLiteFrontier
@@ -162,13 +169,15 @@ def child_cobweb(proxy: str, seed: str, concurrency: int, per_site: int, run_dir
                                   "CONCURRENT_REQUESTS_PER_DOMAIN": per_site,
                                   "CONCURRENT_ITEMS": CONCURRENT_ITEMS,
                                   "AUTOTHROTTLE_ENABLED": False,
-                                  "COBWEB_PROGRESS_ENABLED": False})
+                                  "COBWEB_PROGRESS_ENABLED": False},
+                        warc=warc)
     frontier = SQLiteFrontier.for_run(run_dir)
     counts = frontier.stats()
     frontier.close()
     return {"pages": counts["done"] + counts["dropped"], "hits": summary["hits"],
             "elapsed": summary["elapsed_seconds"], "maxrss_mb": _maxrss_mb(),
-            "cpu_s": _cpu_s(), "dropped": summary["dropped_by_reason"], "render": summary["render"]}
+            "cpu_s": _cpu_s(), "dropped": summary["dropped_by_reason"], "render": summary["render"],
+            "disk": _disk_bytes(run_dir)}
 
 
 def run_child(kind: str, args: argparse.Namespace, proxy: str, workdir: Path,
@@ -198,7 +207,9 @@ def main() -> None:
     ap.add_argument("--child-render", default="never", help=argparse.SUPPRESS)
     ap.add_argument("--scripted", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--child", choices=("plain", "cobweb"), help=argparse.SUPPRESS)
+    ap.add_argument("--warc-only", action="store_true",
+                    help="only the two cobweb crawls, WARC on and off (no plain Scrapy crawl)")
+    ap.add_argument("--child", choices=("plain", "cobweb", "cobweb-nowarc"), help=argparse.SUPPRESS)
     ap.add_argument("--proxy", help=argparse.SUPPRESS)
     ap.add_argument("--run-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -212,9 +223,9 @@ def main() -> None:
     if args.child == "plain":
         print(json.dumps(child_plain(args.proxy, seed, args.concurrency, args.per_site)))
         return
-    if args.child == "cobweb":
+    if args.child in ("cobweb", "cobweb-nowarc"):
         print(json.dumps(child_cobweb(args.proxy, seed, args.concurrency, args.per_site,
-                                      args.run_dir, args.child_render)))
+                                      args.run_dir, args.child_render, warc=args.child == "cobweb")))
         return
     if args.render:
         bench_render(args)
@@ -231,26 +242,38 @@ def main() -> None:
               f"CONCURRENT_ITEMS={CONCURRENT_ITEMS}, AutoThrottle off")
         with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
             ratios = []
+            warc_ratios = []
             for r in range(args.rounds):
-                plain = run_child("plain", args, proxy, Path(tmp))
-                cob = run_child("cobweb", args, proxy, Path(tmp))
+                runs = {}
+                if not args.warc_only:
+                    runs["plain scrapy"] = run_child("plain", args, proxy, Path(tmp))
+                # WARC on and off in turns, so neither always runs on a warmer machine
+                for kind in (("cobweb", "cobweb-nowarc") if r % 2 == 0 else ("cobweb-nowarc", "cobweb")):
+                    name = "cobweb crawl" if kind == "cobweb" else "cobweb no-warc"
+                    runs[name] = run_child(kind, args, proxy, Path(tmp))
                 rates = {}
-                for name, res in (("plain scrapy", plain), ("cobweb crawl", cob)):
+                for name, res in runs.items():
                     rates[name] = res["pages"] / res["elapsed"]
                     extra = f", {res['hits']} hits stored" if "hits" in res else ""
-                    print(f"round {r + 1} {name:13s}: {res['pages']:6d} pages in "
+                    if "disk" in res:
+                        extra += f", disk {res['disk'] / res['pages'] / 1024:.1f} KiB/page"
+                    print(f"round {r + 1} {name:14s}: {res['pages']:6d} pages in "
                           f"{res['elapsed']:6.1f} s = {rates[name]:7.1f} pages/s, "
                           f"peak RSS {res['maxrss_mb']:6.1f} MB, "
                           f"CPU {1000 * res['cpu_s'] / res['pages']:5.1f} ms/page{extra}")
-                if cob.get("dropped"):
-                    print(f"         cobweb drops: {cob['dropped']}")
-                ratios.append(rates["cobweb crawl"] / rates["plain scrapy"])
-                print(f"round {r + 1} ratio cobweb/plain: {ratios[-1]:.2f} (target >= 0.8)")
+                if runs["cobweb crawl"].get("dropped"):
+                    print(f"         cobweb drops: {runs['cobweb crawl']['dropped']}")
+                if "plain scrapy" in rates:
+                    ratios.append(rates["cobweb crawl"] / rates["plain scrapy"])
+                    print(f"round {r + 1} ratio cobweb/plain: {ratios[-1]:.2f} (target >= 0.8)")
+                warc_ratios.append(rates["cobweb crawl"] / rates["cobweb no-warc"])
+                print(f"round {r + 1} ratio WARC on/off: {warc_ratios[-1]:.2f} (target >= 0.9)")
     finally:
         server.stdin.close()
         server.wait(timeout=30)
-    if len(ratios) > 1:
-        print(f"ratios: {', '.join(f'{x:.2f}' for x in ratios)}; best {max(ratios):.2f}")
+    for name, values in (("cobweb/plain", ratios), ("WARC on/off", warc_ratios)):
+        if len(values) > 1:
+            print(f"{name} ratios: {', '.join(f'{x:.2f}' for x in values)}; best {max(values):.2f}")
 
 
 def bench_render(args: argparse.Namespace) -> None:

@@ -127,7 +127,11 @@ class PageRecord:
     """A collected page: what the crawler saw and what extraction found.
 
     ``url`` is the page's identity: the final URL after redirects, canonical.
-    ``fetched_at`` is ISO 8601 in UTC (``2026-11-23T05:02:15Z``).
+    ``requested_url`` is the URL fetched first, as linked; ``fetched_url`` the
+    final URL as fetched. ``fetched_at`` is ISO 8601 in UTC
+    (``2026-11-23T05:02:15Z``). ``sha256`` is the digest of the body as
+    received, ``warc_file`` and ``warc_offset`` locate its WARC record
+    (``""`` and -1 when there is none).
     """
 
     url: str
@@ -148,6 +152,10 @@ class PageRecord:
     origin: Literal["crawl", "import"] = "crawl"
     #: What rendering saw (crawler.render.middleware.RENDER_META), None when not rendered.
     rendering: dict | None = None
+    fetched_url: str = ""
+    sha256: str = ""
+    warc_file: str = ""
+    warc_offset: int = -1
 
 
 @dataclass(slots=True, frozen=True)

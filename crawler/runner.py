@@ -49,6 +49,8 @@ def crawl_settings(params: Mapping[str, Any], overrides: Mapping[str, Any] | Non
         "COBWEB_RUN_DIR": str(params["run_dir"]),
         "COBWEB_PROXY": params.get("proxy") or "",
         "COBWEB_ALLOW_PRIVATE": bool(params.get("allow_private")),
+        "COBWEB_WARC_ENABLED": bool(params.get("warc", True)),
+        "COBWEB_OPERATOR": params.get("operator") or "",
     }
     if params.get("user_agent"):
         cmdline["USER_AGENT"] = params["user_agent"]
@@ -87,7 +89,8 @@ def summarize(stats: Mapping[str, Any], run_dir: str | Path) -> dict[str, Any]:
 
 def _new_params(run_dir: str | Path, keywords: Sequence[str], urls: Sequence[str],
                 seeds_file: str | Path | None, depth: int, max_pages: int,
-                proxy: str | None, allow_private: bool, user_agent: str | None) -> CrawlParams:
+                proxy: str | None, allow_private: bool, user_agent: str | None,
+                warc: bool = True, operator: str = "") -> CrawlParams:
     seeds = (read_seeds(seeds_file) if seeds_file else []) + list(urls)
     if not seeds:
         raise ValueError("no seed URLs: give URLs or --seeds FILE")
@@ -95,7 +98,7 @@ def _new_params(run_dir: str | Path, keywords: Sequence[str], urls: Sequence[str
         raise ValueError("no keywords: give -k KEYWORD")
     return {"run_dir": str(run_dir), "seeds": seeds, "keywords": list(keywords), "depth": depth,
             "max_pages": max_pages, "proxy": proxy, "allow_private": allow_private,
-            "user_agent": user_agent}
+            "user_agent": user_agent, "warc": warc, "operator": operator}
 
 
 def stored_params(run_dir: str | Path) -> CrawlParams | None:
@@ -155,7 +158,8 @@ def resume_conflicts(stored: Mapping[str, Any], *, keywords: Sequence[str] = (),
 def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequence[str] = (),
               seeds_file: str | Path | None = None, depth: int = 3, max_pages: int = 0,
               proxy: str | None = None, allow_private: bool = False,
-              user_agent: str | None = None, resume: bool = False,
+              user_agent: str | None = None, warc: bool = True, operator: str = "",
+              resume: bool = False,
               settings: Mapping[str, Any] | None = None, direct: bool = False,
               network: Mapping[str, Any] | None = None,
               retry_dropped: Sequence[str] = (), render: str | None = None,
@@ -186,7 +190,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
             params["render"] = render
     else:
         params = _new_params(run_dir, keywords, urls, seeds_file, depth, max_pages, proxy,
-                             allow_private, user_agent)
+                             allow_private, user_agent, warc, operator)
         params.update({"render": render, "searchbot_view": searchbot_view})
     overrides: dict[str, Any] = {"LOG_INSTALL_ROOT_HANDLER": False}
     if direct:

@@ -9,7 +9,8 @@ How a URL moves (see ``docs/frontier.md``):
 * a new request is deduplicated by canonical URL and queued; the links of one
   response are buffered and written in one transaction;
 * :meth:`FrontierScheduler.next_request` pops a batch (marked in flight) and
-  rebuilds requests from it, the canonical URL in ``request.meta[FRONTIER_KEY]``;
+  rebuilds requests from it: the URL as linked goes on the wire, the canonical
+  URL (the entry's key) rides in ``request.meta[FRONTIER_KEY]``;
 * a request that comes back for the same entry (a retry, ``dont_filter``) is
   queued again with its new meta (retry counters survive a restart);
 * a redirect adds its target as a new entry (deduplicated) and finishes the
@@ -42,7 +43,8 @@ from crawler.frontier.base import NETWORK_REASONS, Frontier, FrontierEntry
 from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, fetch_url
+from crawler.warc.capture import WARC_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -57,7 +59,8 @@ FRONTIER_KEY = "cobweb_frontier_url"
 _CALLBACK = "cobweb_callback"
 _ERRBACK = "cobweb_errback"
 #: Meta set by the downloader for one attempt; never carried over.
-_TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer"})
+_TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer",
+                             WARC_META})
 _PLAIN = (str, int, float, bool, type(None))
 #: Canonical URLs remembered as known to the frontier, to spare a lookup per link.
 _KNOWN_MAX = 200_000
@@ -221,7 +224,8 @@ class FrontierScheduler(BaseScheduler):
             if func is not None and getattr(func, "__self__", None) is spider:
                 meta[name] = func.__name__
         referer = request.meta.get("referer") or request.headers.get(b"Referer", b"").decode("latin-1")
-        return FrontierEntry(key, int(request.meta.get("depth", 0)), referer, meta)
+        return FrontierEntry(key, int(request.meta.get("depth", 0)), referer, meta,
+                             fetch_url(request.url))
 
     def _request(self, entry: FrontierEntry) -> Request:
         meta = dict(entry.meta)
@@ -232,7 +236,7 @@ class FrontierScheduler(BaseScheduler):
         if entry.referer:
             meta["referer"] = entry.referer
         return Request(
-            entry.url,
+            entry.target,
             callback=getattr(self.spider, callback) if callback else None,
             errback=getattr(self.spider, errback) if errback else None,
             meta=meta,

@@ -200,3 +200,17 @@ DOWNLOAD_HANDLERS.update({
 # (crawler.pipelines.ExtractionPipeline), so the crawl goes on meanwhile.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 4 * DOWNLOAD_MAXSIZE
 # --- end of hostile sites ---
+
+# --- WARC evidence (issue 10) ---
+# Every HTTP exchange (pages, redirects, robots.txt, errors, cut-off bodies)
+# goes into RUN_DIR/warc/*.warc.gz as WARC/1.1 request and response records,
+# the body as it came off the wire. The capture middleware sits next to the
+# download handler (950: after HttpCompression at 590 in process_request,
+# before it in process_response). `cobweb crawl --no-warc` turns it off;
+# `--operator TEXT` goes into each file's warcinfo. See docs/evidence.md.
+COBWEB_WARC_ENABLED = True
+COBWEB_WARC_MAX_SIZE = 256 * 1024 * 1024  # bytes per WARC file before the next one
+COBWEB_WARC_REVISITS = True  # a payload archived before in the run: a revisit record
+COBWEB_OPERATOR = ""
+DOWNLOADER_MIDDLEWARES.update({"crawler.warc.capture.WarcCaptureMiddleware": 950})
+# --- end of WARC evidence ---

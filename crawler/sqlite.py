@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-__all__ = ["connect"]
+__all__ = ["connect", "add_columns"]
 
 
 def connect(path: str | Path, schema: str = "") -> sqlite3.Connection:
@@ -26,3 +26,18 @@ def connect(path: str | Path, schema: str = "") -> sqlite3.Connection:
     if schema:
         conn.executescript(schema)
     return conn
+
+
+def add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> list[str]:
+    """Add the ``columns`` (name to SQL type and default) that ``table`` lacks:
+    the migration of a file written by an older Cobweb. Returns the names added.
+
+    >>> conn = connect(":memory:", "CREATE TABLE t (a INTEGER);")
+    >>> add_columns(conn, "t", {"b": "TEXT NOT NULL DEFAULT ''"}), add_columns(conn, "t", {"b": "TEXT"})
+    (['b'], [])
+    """
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    added = [name for name in columns if name not in have]
+    for name in added:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {columns[name]}")
+    return added

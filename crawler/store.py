@@ -40,7 +40,7 @@ import numpy as np
 
 from crawler.domains import registered_domain
 from crawler.records import Artifact, DropRecord, LinkTarget, PageRecord
-from crawler.sqlite import connect
+from crawler.sqlite import add_columns, connect
 
 __all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path", "EmptyStore"]
 
@@ -106,6 +106,15 @@ CREATE TABLE IF NOT EXISTS link_targets (
 );
 """
 
+#: Page columns added after the first release (issue 10: WARC evidence); an
+#: older store gets them, empty, when opened.
+_ADDED_PAGE_COLUMNS = {
+    "fetched_url": "TEXT NOT NULL DEFAULT ''",  # the final URL as fetched (not canonical)
+    "sha256": "TEXT NOT NULL DEFAULT ''",  # of the body as received
+    "warc_file": "TEXT NOT NULL DEFAULT ''",  # the WARC file of its response record
+    "warc_offset": "INTEGER NOT NULL DEFAULT -1",  # the record's offset in that file
+}
+
 #: Add a page-artifact pair, or keep the better provenance of the two.
 _UPSERT_PAIR = (
     "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
@@ -118,7 +127,7 @@ _UPSERT_PAIR = (
 
 _PAGE_COLUMNS = (
     "url, requested_url, redirect_chain, status, fetched_at, domain, title,"
-    " keywords, text, out_links, images, html, origin"
+    " keywords, text, out_links, images, html, origin, fetched_url, sha256, warc_file, warc_offset"
 )
 
 
@@ -160,6 +169,10 @@ class StoredPage:
     origin: str
     text: str = ""
     html: str | None = None
+    fetched_url: str = ""
+    sha256: str = ""
+    warc_file: str = ""
+    warc_offset: int = -1
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -210,6 +223,7 @@ class PageStore:
         if not create and self.path != ":memory:" and Path(path).is_file() and Path(path).stat().st_size == 0:
             raise EmptyStore(f"{path} is empty (0 bytes)")
         self.conn = connect(self.path, _SCHEMA)
+        add_columns(self.conn, "pages", _ADDED_PAGE_COLUMNS)
         self._artifact_ids: dict[tuple[str, str], int] | None = None
 
     @classmethod
@@ -272,15 +286,25 @@ class PageStore:
             _json(rec.images),
             _pack_html(rec.html),
             rec.origin,
+            _valid_text(rec.fetched_url),
+            rec.sha256,
+            rec.warc_file,
+            int(rec.warc_offset),
         )
         found = cur.execute(
-            "INSERT INTO pages (" + _PAGE_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            "INSERT INTO pages (" + _PAGE_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(url) DO UPDATE SET"
             " title = CASE WHEN pages.title = '' THEN excluded.title ELSE pages.title END,"
             " text = CASE WHEN pages.text = '' THEN excluded.text ELSE pages.text END,"
             " html = COALESCE(pages.html, excluded.html),"
             " fetched_at = CASE WHEN pages.fetched_at = '' THEN excluded.fetched_at"
-            "   ELSE pages.fetched_at END"
+            "   ELSE pages.fetched_at END,"
+            " fetched_url = CASE WHEN pages.fetched_url = '' THEN excluded.fetched_url"
+            "   ELSE pages.fetched_url END,"
+            " sha256 = CASE WHEN pages.warc_file = '' THEN excluded.sha256 ELSE pages.sha256 END,"
+            " warc_offset = CASE WHEN pages.warc_file = '' THEN excluded.warc_offset"
+            "   ELSE pages.warc_offset END,"
+            " warc_file = CASE WHEN pages.warc_file = '' THEN excluded.warc_file ELSE pages.warc_file END"
             " RETURNING id",
             row,
         ).fetchone()
@@ -432,7 +456,7 @@ class PageStore:
         """Pages in id order; text and html only when asked for."""
         cols = (
             "id, url, domain, fetched_at, title, status, requested_url, redirect_chain,"
-            " keywords, origin"
+            " keywords, origin, fetched_url, sha256, warc_file, warc_offset"
         )
         cols += ", text" if with_text else ", ''"
         cols += ", html" if with_html else ", NULL"
@@ -448,8 +472,12 @@ class PageStore:
                 redirect_chain=json.loads(row[7]),
                 keywords=json.loads(row[8]),
                 origin=row[9],
-                text=row[10],
-                html=_unpack_html(row[11]),
+                fetched_url=row[10],
+                sha256=row[11],
+                warc_file=row[12],
+                warc_offset=row[13],
+                text=row[14],
+                html=_unpack_html(row[15]),
             )
 
     def iter_artifacts(self) -> Iterator[tuple[int, str, str]]:
@@ -668,17 +696,22 @@ class PageStore:
 
     def page_summaries(self, page_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``{page_id: (url, fetched_at, title)}`` for the given ids."""
-        ids = list(dict.fromkeys(int(i) for i in page_ids))
-        out: dict[int, tuple[str, str, str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            for pid, url, at, title in self.conn.execute(
-                "SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)"
-                % ",".join("?" * len(chunk)),
-                chunk,
-            ):
-                out[pid] = (url, at, title)
-        return out
+        rows = self._rows_in("SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)",
+                             (int(i) for i in page_ids))
+        return {pid: (url, at, title) for pid, url, at, title in rows}
+
+    def _rows_in(self, sql: str, keys: Iterable[object]) -> Iterator[tuple]:
+        """The rows of ``sql`` (one ``IN (%s)``) for ``keys``, without duplicates, 900 at a time."""
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            yield from self.conn.execute(sql % ",".join("?" * len(chunk)), chunk)
+
+    def page_evidence(self, urls: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """``{url: (sha256, warc_file, warc_offset)}`` of the given pages that have a record."""
+        rows = self._rows_in("SELECT url, sha256, warc_file, warc_offset FROM pages"
+                             " WHERE sha256 != '' AND url IN (%s)", urls)
+        return {url: (digest, name, int(offset)) for url, digest, name, offset in rows}
 
     def iter_page_texts(self, min_chars: int = 1) -> Iterator[tuple[int, str]]:
         """``(page_id, text)`` for pages whose text has at least ``min_chars`` characters."""

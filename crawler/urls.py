@@ -31,14 +31,15 @@ Vendors' link tags go too (``crawler/extraction/data/url_tracking_params.txt``):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 from crawler.extraction.datafile import data_lines
 
-__all__ = ["canonical_url", "is_http_url", "same_page", "SESSION_PARAMS", "AMBIGUOUS_SESSION_PARAMS"]
-
+__all__ = ["canonical_url", "fetch_url", "is_http_url", "same_page", "redirects_back", "SESSION_PARAMS",
+           "AMBIGUOUS_SESSION_PARAMS"]
 
 
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
@@ -107,6 +108,21 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(urlunsplit(parts), keep_fragments=False)
 
 
+def fetch_url(url: str) -> str:
+    """The URL to send for a link as it was written: the fragment removed and
+    unsafe characters escaped as browsers do; parameter order, session and
+    tracking parameters, case and ports stay as linked.
+
+    The frontier fetches this and keeps :func:`canonical_url` as the identity.
+
+    >>> fetch_url("http://a.example/cal?month=5&PHPSESSID=abc&b=2&a=1#top")
+    'http://a.example/cal?month=5&PHPSESSID=abc&b=2&a=1'
+    >>> fetch_url("http://a.example/a b/ü?q=x y")
+    'http://a.example/a%20b/%C3%BC?q=x%20y'
+    """
+    return safe_url_string(url.strip().split("#", 1)[0])
+
+
 def is_http_url(url: str) -> bool:
     """True only for ``http`` and ``https`` URLs with a host.
 
@@ -136,3 +152,31 @@ def same_page(a: str, b: str) -> bool:
         return canonical_url(a) == canonical_url(b)
     except ValueError:
         return a == b
+
+
+def redirects_back(target: str, chain: Iterable[str]) -> bool:
+    """Whether a redirect to ``target`` goes back to a page of its ``chain``
+    (the URLs fetched so far): a loop.
+
+    A redirect to the canonical spelling of a page in the chain is no loop: a
+    server drops tracking parameters or orders the query that way, and the
+    crawl fetches URLs as linked. Any other spelling of a page of the chain
+    is (a fresh session id per hop is a trap).
+
+    >>> redirects_back("http://a.example/x", ["http://a.example/x?utm_source=t"])
+    False
+    >>> redirects_back("http://a.example/x?PHPSESSID=2", ["http://a.example/x?PHPSESSID=1"])
+    True
+    >>> redirects_back("http://a.example/x#top", ["http://a.example/x"])
+    True
+    """
+    target = target.split("#", 1)[0]
+    chain = [u.split("#", 1)[0] for u in chain]
+    if target in chain:
+        return True
+    if not any(same_page(target, u) for u in chain):
+        return False
+    try:
+        return canonical_url(target) != target
+    except ValueError:
+        return True

@@ -379,7 +379,7 @@ def _graph_section(items: list[dict[str, Any]], colors: dict[str, str],
 class _Pages:
     """What the report shows of the pages of the campaigns it details or plots."""
 
-    listed: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    listed: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     sampled: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     dates: dict[str, PageDate] = field(default_factory=dict)
 
@@ -402,21 +402,29 @@ def _page_details(store: PageStore, detailed: list[dict[str, Any]],
         size = int(c.get("size", len(c.get("pages", []))) or 1)
         stride[str(c["id"])] = max(1, math.ceil(size / TIMELINE_SAMPLE))
     seen: Counter[str] = Counter()
-    for url, title, fetched in page_rows(store):
+    for url, title, fetched, sha256, warc_file, warc_offset in page_rows(store):
         cid = membership.get(url)
         if cid is None:
             continue
         if len(out.listed[cid]) < LIST_LIMIT:
-            out.listed[cid].append((url, title, fetched))
+            out.listed[cid].append((url, title, fetched, _record(sha256, warc_file, warc_offset)))
         if cid in stride and seen[cid] % stride[cid] == 0:
             out.sampled[cid].append((url, fetched))
         seen[cid] += 1
-    fetched_at = {url: f for pages in out.listed.values() for url, _, f in pages}
+    fetched_at = {url: f for pages in out.listed.values() for url, _, f, _ in pages}
     for url, text in page_html(store, list(fetched_at)):
         found = page_date(text, url, not_after=fetched_at[url] or None)
         if found is not None:
             out.dates[url] = found
     return out
+
+
+def _record(sha256: str, warc_file: str, warc_offset: int) -> str:
+    """A page's evidence cell: SHA-256 of the body as received and its WARC record."""
+    if not sha256:
+        return '<span class="muted">no record</span>'
+    where = f"{warc_file} @ {warc_offset}" if warc_file else ""
+    return f"<code>sha256:{_e(sha256)}</code><br><code>{_e(where)}</code>"
 
 
 def _track(c: dict[str, Any], color: str, pages: _Pages) -> Track:
@@ -582,7 +590,7 @@ def _pages_table(c: dict[str, Any], pages: _Pages) -> str:
     listed = pages.listed.get(str(c["id"]), [])
     core = set(c["core"]) if isinstance(c.get("core"), list) else None
     rows = []
-    for url, title, fetched in listed:
+    for url, title, fetched, record in listed:
         role = ""
         if core is not None:
             role = ('<td class="half" data-label="Role"><span class="badge core">core</span></td>' if url in core
@@ -591,7 +599,8 @@ def _pages_table(c: dict[str, Any], pages: _Pages) -> str:
             f"<tr>{role}<td data-label=\"Title\">{_e(title, 140) or _NO_TITLE}</td>"
             f'<td class="url" data-label="URL">{_e(url, 300)}</td>'
             f'<td class="half" data-label="Page date">{_page_date_cell(url, pages)}</td>'
-            f'<td class="half" data-label="Fetched">{_when(fetched)}</td></tr>'
+            f'<td class="half" data-label="Fetched">{_when(fetched)}</td>'
+            f'<td class="url" data-label="Evidence">{record}</td></tr>'
         )
     total = len(c.get("pages", []))
     if not rows:
@@ -604,7 +613,7 @@ def _pages_table(c: dict[str, Any], pages: _Pages) -> str:
                 " campaign's. Attached: joined through weaker ties.</p>")
     return (
         note + f'<table class="cards pages-table"><thead><tr>{role_head}<th>Title</th><th>URL</th>'
-        "<th>Page date</th><th>Fetched</th></tr></thead>"
+        "<th>Page date</th><th>Fetched</th><th>Evidence (digest, WARC record)</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>" + _more(total, len(rows))
     )
 

@@ -64,9 +64,11 @@ def artifact_summaries(store: PageStore) -> Iterator[tuple[str, str, int, str]]:
     )
 
 
-def page_rows(store: PageStore) -> Iterator[tuple[str, str, str]]:
-    """``(url, title, fetched_at)`` of every page in id order: one cursor, nothing else decoded."""
-    yield from store.conn.execute("SELECT url, title, fetched_at FROM pages ORDER BY id")
+def page_rows(store: PageStore) -> Iterator[tuple[str, str, str, str, str, int]]:
+    """``(url, title, fetched_at, sha256, warc_file, warc_offset)`` of every page in id order:
+    one cursor, nothing else decoded."""
+    yield from store.conn.execute(
+        "SELECT url, title, fetched_at, sha256, warc_file, warc_offset FROM pages ORDER BY id")
 
 
 def page_html(store: PageStore, urls: list[str], chunk: int = 500) -> Iterator[tuple[str, str]]:

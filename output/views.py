@@ -21,7 +21,7 @@ from analysis.campaigns import page_campaigns, page_cloaking
 from analysis.sites import site_graph, site_node_id
 from crawler.domains import registered_domain
 from crawler.records import STRONG_KINDS, page_node_id
-from crawler.store import PageStore
+from crawler.store import PageStore, StoredPage
 from output.campaigns import CampaignsDoc, campaign_list, evidence_weights
 from output.graphdata import AttrSpec, Edge, GraphData, Node, from_networkx
 from output.store_queries import artifact_summaries, pages_with_artifacts
@@ -54,6 +54,10 @@ PAGE_NODE_ATTRS = [
     AttrSpec("degree", "integer"),
     AttrSpec("strength", "string"),
     AttrSpec("cloaking", "string"),  # the views a cloaking page showed something else (issue 12)
+    # page evidence: SHA-256 of the body as received, and where its WARC record is
+    AttrSpec("sha256", "string"),
+    AttrSpec("warc_file", "string"),
+    AttrSpec("warc_offset", "long"),
 ]
 #: Edge attributes of the ``pages`` view: where on the page the artifact was found.
 PAGE_EDGE_ATTRS = [
@@ -65,6 +69,16 @@ PAGE_EDGE_ATTRS = [
 
 def _strength(kind: str) -> str:
     return "strong" if kind in STRONG_KINDS else "weak"
+
+
+def _evidence(page: StoredPage) -> dict[str, object]:
+    """The page's digest and WARC record, when it has them."""
+    if not page.warc_file and not page.sha256:
+        return {}
+    out: dict[str, object] = {"sha256": page.sha256, "warc_file": page.warc_file}
+    if page.warc_offset >= 0:
+        out["warc_offset"] = page.warc_offset
+    return out
 
 
 def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> GraphData:
@@ -97,6 +111,7 @@ def pages_view(store: PageStore, campaigns: CampaignsDoc | None = None) -> Graph
                     "first_seen": page.fetched_at,
                     "degree": len(rows),
                     "cloaking": ",".join(cloaking.get(page.url, [])),
+                    **_evidence(page),
                 },
                 color=palette.get(campaign, kind_color("page")),
                 size=node_size(len(rows)),

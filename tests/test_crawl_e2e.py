@@ -190,6 +190,16 @@ def frontier_states(run: Path) -> dict[str, set[str]]:
     return states
 
 
+def kill_9_mid_crawl(proc: subprocess.Popen, web: VirtualWeb) -> None:
+    """``kill -9`` the crawl once a third of the pages were fetched."""
+    deadline = time.monotonic() + 60
+    while len(page_fetches(web)) < N_PAGES // 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+
 def test_kill_9_then_resume_matches_an_unkilled_crawl(tmp_path):
     web, matching = big_web(delay=0.05)
     with VirtualWebProxy(web) as proxy:
@@ -203,12 +213,7 @@ def test_kill_9_then_resume_matches_an_unkilled_crawl(tmp_path):
         web.reset_counts()
         run = tmp_path / "run"
         proc = cobweb(*crawl_args(run, proxy))
-        deadline = time.monotonic() + 60
-        while len(page_fetches(web)) < N_PAGES // 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        assert proc.returncode == -signal.SIGKILL
+        kill_9_mid_crawl(proc, web)
         killed_at = page_fetches(web)
         assert N_PAGES // 3 <= len(killed_at) < N_PAGES, "the kill came too late"
         states = frontier_states(run)

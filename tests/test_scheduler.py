@@ -59,8 +59,8 @@ def test_dedupes_and_rebuilds_requests(opened):
     assert not sched.enqueue_request(Request("http://A.example/p?a=2&b=1&utm_source=x"))
     assert sched.has_pending_requests()
     (req,) = drain(sched)
-    assert req.url == "http://a.example/p?a=2&b=1"
-    assert req.meta[FRONTIER_KEY] == req.url and req.meta["depth"] == 2
+    assert req.url == "http://a.example/p?b=1&a=2"  # fetched as first linked
+    assert req.meta[FRONTIER_KEY] == "http://a.example/p?a=2&b=1" and req.meta["depth"] == 2
     assert req.callback == spider.parse and req.errback == spider.failed
     assert req.meta["referer"] == "http://hub.example/" and b"Referer" not in req.headers
     assert not sched.has_pending_requests()

@@ -27,6 +27,8 @@ EXAMPLE = """example:
   cobweb crawl --resume runs/esim
   cobweb crawl --resume runs/esim --retry-dropped http_error
   cobweb crawl --seeds seeds.txt -k esim -o runs/js --render always --searchbot-view
+  cobweb crawl --seeds seeds.txt -k esim -o runs/esim --operator "J. Doe, abuse desk"
+  cobweb crawl --seeds seeds.txt -k esim -o runs/quick --no-warc
 
 A run remembers how it reached the network (--proxy, http_proxy, or directly)
 and refuses to resume another way unless --proxy URL or --direct says so. URLs
@@ -67,6 +69,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("-s", "--set", action="append", default=[], type=setting, dest="settings",
                    metavar="NAME=VALUE",
                    help="set a Scrapy setting, e.g. -s CONCURRENT_REQUESTS=8 (repeatable)")
+    p.add_argument("--no-warc", action="store_true",
+                   help="do not keep the exchanges in RUN_DIR/warc/*.warc.gz (kept by default)")
+    p.add_argument("--operator", metavar="TEXT", default="",
+                   help="who runs the crawl (name, contact), written into each WARC file's warcinfo")
     add_render_arguments(p)
     p.set_defaults(func=run)
     return p
@@ -206,7 +212,8 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
     check_proxy_reachable(path)
     return run_crawl(out, keywords=keywords, urls=seeds, depth=depth,
                      max_pages=max_pages, allow_private=args.allow_private,
-                     user_agent=args.user_agent, settings=settings, render=args.render or "auto",
+                     user_agent=args.user_agent, warc=not args.no_warc, operator=args.operator,
+                     settings=settings, render=args.render or "auto",
                      searchbot_view=args.searchbot_view, **_path_args(path))
 
 

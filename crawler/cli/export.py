@@ -8,7 +8,7 @@ from pathlib import Path
 from crawler.cli.errors import UserError
 from crawler.cli.runs import require_run, writing
 
-FORMATS = ("gexf", "graphml", "csv", "json", "html", "graphology", "stix", "misp")
+FORMATS = ("gexf", "graphml", "csv", "json", "html", "graphology", "stix", "misp", "wacz")
 #: output.views.VIEWS, spelled out: importing the exporters (networkx, scipy) takes
 #: seconds, and every command builds this parser.
 VIEWS = ("pages", "sites", "campaigns")
@@ -22,7 +22,8 @@ EXAMPLE = """example:
   cobweb export runs/esim --format html -o esim.html
   cobweb export runs/esim --format graphology -o esim-graph.json   (Gephi Lite: open local file)
   cobweb export runs/esim --format stix -o esim-stix.json          (STIX 2.1 bundle: OpenCTI, TIPs)
-  cobweb export runs/esim --format misp -o esim-misp.json          (one MISP event)"""
+  cobweb export runs/esim --format misp -o esim-misp.json          (one MISP event)
+  cobweb export runs/esim --format wacz -o esim.wacz               (WARCs, index and pages for replay)"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -75,7 +76,14 @@ def run(args: argparse.Namespace) -> int:
                         f"{run_dir} first")
     campaigns = load_campaigns(run_dir)  # a warning when missing: pages export without
     with PageStore(store_path(run_dir)) as store, writing(out):
-        if args.format == "html":
+        if args.format == "wacz":
+            from output.wacz import write_wacz
+
+            try:
+                write_wacz(run_dir, store, out)
+            except FileNotFoundError as exc:
+                raise UserError(f"{exc}; crawl without --no-warc to export WACZ") from None
+        elif args.format == "html":
             write_report(store, campaigns, out)
         else:
             write_graph(view_graph(args.view, store, campaigns), args.format, out)

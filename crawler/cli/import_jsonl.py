@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.cli import import_warc
 from crawler.cli.errors import UserError
 
 EXAMPLE = """example:
@@ -27,12 +28,19 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE.jsonl")
     p.add_argument("-o", "--output", required=True, metavar="RUN_DIR")
+    # web archives (.warc, .warc.gz): crawler/cli/import_warc.py
+    p.add_argument("-k", "--keyword", action="append", default=[], dest="keywords",
+                   help="keyword a page of a WARC file must mention (repeatable; WARC files only)")
+    p.epilog += "\n\nWeb archives (.warc, .warc.gz, Common Crawl's too) need -k:\n" + import_warc.EXAMPLE
     p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     from crawler.importer import import_jsonl
+
+    if import_warc.is_warc_path(args.file):
+        return import_warc.run(args)
 
     src = Path(args.file)
     if not src.is_file():

@@ -15,11 +15,13 @@ from importlib import metadata
 from typing import NoReturn
 
 from crawler.cli import analyze, crawl, demo, export, import_jsonl
+from crawler.cli import verify
 from crawler.cli.errors import USER_ERROR_EXIT, UserError, error_line
 
 __all__ = ["main", "build_parser", "CommandParser"]
 
 COMMANDS = (crawl, analyze, export, import_jsonl, demo)
+COMMANDS += (verify,)
 
 #: Exit status after a closed pipe (``cobweb analyze RUN | head``): 128 + SIGPIPE, silently.
 BROKEN_PIPE_EXIT = 141

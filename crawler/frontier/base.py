@@ -14,9 +14,9 @@ The Scrapy scheduler (:mod:`crawler.scheduler`) is the only user; the class is
 named by the ``COBWEB_FRONTIER_CLASS`` setting, so a Redis frontier can replace
 :class:`crawler.frontier.sqlite.SQLiteFrontier`. See ``docs/frontier.md``.
 
->>> e = FrontierEntry.for_url("HTTP://A.example.com/x?utm_source=t", depth=1)
->>> e.url, e.depth
-('http://a.example.com/x', 1)
+>>> e = FrontierEntry.for_url("HTTP://A.example.com/x?utm_source=t#top", depth=1)
+>>> e.url, e.depth, e.target
+('http://a.example.com/x', 1, 'http://a.example.com/x?utm_source=t')
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crawler.records import DropReason
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, fetch_url
 
 __all__ = ["Frontier", "FrontierEntry", "EntryState", "STATES", "NETWORK_REASONS"]
 
@@ -44,21 +44,30 @@ NETWORK_REASONS: tuple[DropReason, ...] = ("connection_error", "timeout")
 class FrontierEntry:
     """One URL to fetch.
 
-    ``url`` is canonical: it is the entry's identity and the URL fetched.
-    ``meta`` holds JSON-serializable request metadata that must survive a
-    restart (retry and redirect counters, ``redirect_urls``).
+    ``url`` is canonical: it is the entry's identity and deduplication key.
+    ``fetch`` is the URL to send, as it was linked or seeded (see
+    :func:`crawler.urls.fetch_url`); empty means ``url``. ``meta`` holds
+    JSON-serializable request metadata that must survive a restart (retry and
+    redirect counters, ``redirect_urls``).
     """
 
     url: str
     depth: int = 0
     referer: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    fetch: str = ""
+
+    @property
+    def target(self) -> str:
+        """The URL to fetch: as linked, else the canonical one."""
+        return self.fetch or self.url
 
     @classmethod
     def for_url(cls, url: str, depth: int = 0, referer: str = "",
                 meta: Mapping[str, Any] | None = None) -> FrontierEntry:
-        """An entry for ``url`` made canonical; ``ValueError`` if it cannot be parsed."""
-        return cls(canonical_url(url), depth, referer, dict(meta or {}))
+        """An entry for ``url``: its canonical form as the key, ``url`` as
+        linked as the URL to fetch; ``ValueError`` if it cannot be parsed."""
+        return cls(canonical_url(url), depth, referer, dict(meta or {}), fetch_url(url))
 
 
 class Frontier(ABC):

@@ -31,7 +31,7 @@ from pathlib import Path
 from crawler.diskfull import stop_on_full_disk, stopping_on_full_disk
 from crawler.frontier.base import STATES, Frontier, FrontierEntry
 from crawler.records import DropReason
-from crawler.sqlite import connect
+from crawler.sqlite import add_columns, connect
 from crawler.store import store_path
 
 __all__ = ["SQLiteFrontier"]
@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS frontier (
 CREATE INDEX IF NOT EXISTS frontier_queued ON frontier (id) WHERE state = 0;
 CREATE INDEX IF NOT EXISTS frontier_in_flight ON frontier (id) WHERE state = 1;
 """
+#: Columns added after the first release: created in older files when opened.
+_ADDED_COLUMNS = {"fetch_url": "TEXT NOT NULL DEFAULT ''"}
 
 
 def _dump_meta(meta: dict) -> str:
@@ -72,6 +74,7 @@ class SQLiteFrontier(Frontier):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self.conn = connect(self.path, _SCHEMA)
+        add_columns(self.conn, "frontier", _ADDED_COLUMNS)
         self._pending = self._count(_QUEUED)
         self.crawler = None  # set by from_crawler: a full disk then stops its crawl
 
@@ -120,11 +123,11 @@ class SQLiteFrontier(Frontier):
         return self.conn.total_changes - before
 
     def add(self, entries: Iterable[FrontierEntry]) -> int:
-        rows = [(e.url, e.depth, e.referer, _dump_meta(e.meta)) for e in entries]
+        rows = [(e.url, e.depth, e.referer, _dump_meta(e.meta), e.fetch) for e in entries]
         if not rows:
             return 0
         added = self._write(
-            "INSERT INTO frontier (url, depth, referer, meta) VALUES (?,?,?,?)"
+            "INSERT INTO frontier (url, depth, referer, meta, fetch_url) VALUES (?,?,?,?,?)"
             " ON CONFLICT(url) DO NOTHING", rows)
         self._pending += added
         return added
@@ -138,7 +141,7 @@ class SQLiteFrontier(Frontier):
         try:
             with self._transaction() as cur:
                 rows = cur.execute(
-                    "SELECT id, url, depth, referer, meta FROM frontier WHERE state = 0"
+                    "SELECT id, url, depth, referer, meta, fetch_url FROM frontier WHERE state = 0"
                     " ORDER BY id LIMIT ?", (n,)).fetchall()
                 cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
         except sqlite3.OperationalError as exc:
@@ -146,15 +149,15 @@ class SQLiteFrontier(Frontier):
                 raise
             return []
         self._pending -= len(rows)
-        return [FrontierEntry(url, depth, referer, json.loads(meta))
-                for _, url, depth, referer, meta in rows]
+        return [FrontierEntry(url, depth, referer, json.loads(meta), fetch)
+                for _, url, depth, referer, meta, fetch in rows]
 
     def retry(self, entry: FrontierEntry) -> bool:
         changed = self._write(
-            "INSERT INTO frontier (url, depth, referer, meta) VALUES (?,?,?,?)"
-            " ON CONFLICT(url) DO UPDATE SET state = 0, meta = excluded.meta, reason = ''"
-            " WHERE frontier.state != 0",
-            [(entry.url, entry.depth, entry.referer, _dump_meta(entry.meta))])
+            "INSERT INTO frontier (url, depth, referer, meta, fetch_url) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(url) DO UPDATE SET state = 0, meta = excluded.meta, reason = '',"
+            " fetch_url = excluded.fetch_url WHERE frontier.state != 0",
+            [(entry.url, entry.depth, entry.referer, _dump_meta(entry.meta), entry.fetch)])
         self._pending += changed
         return bool(changed)
 

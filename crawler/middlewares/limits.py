@@ -62,7 +62,7 @@ from crawler.domains import registered_domain
 from crawler.headerlimits import HeadersTooLarge
 from crawler.middlewares.rejection import reject
 from crawler.traps import url_trap
-from crawler.urls import same_page
+from crawler.urls import redirects_back
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -173,7 +173,7 @@ class LimitsMiddleware:
         if ext:
             raise reject(self.crawler, request, "not_html", f".{ext} link")
         chain = request.meta.get("redirect_urls")
-        if chain and any(same_page(url, u) for u in chain):
+        if chain and redirects_back(url, chain):
             raise reject(self.crawler, request, "redirect_loop", f"back to {url}")
         trap = url_trap(url)
         if trap:

@@ -29,7 +29,7 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
 from crawler.middlewares.rejection import reject
-from crawler.urls import same_page
+from crawler.urls import redirects_back
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -63,7 +63,7 @@ class _RedirectGuard:
         if urlsplit(target).scheme not in ("http", "https"):
             raise reject(self.crawler, request, "forbidden_scheme", f"{self.kind} to {target}")
         chain = [*request.meta.get("redirect_urls", ()), request.url]
-        if any(same_page(target, url) for url in chain):
+        if redirects_back(target, chain):
             raise reject(self.crawler, request, "redirect_loop", f"{self.kind} back to {target}")
         hops = request.meta.get("redirect_times", 0)
         if hops >= self.max_times or request.meta.get("redirect_ttl", self.max_times) <= 0:

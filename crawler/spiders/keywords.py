@@ -48,6 +48,7 @@ from crawler.middlewares.limits import is_html_content_type
 from crawler.records import DropReason, LinkTarget, PageRecord
 from crawler.spiders.outcome import FetchOutcome
 from crawler.urls import canonical_url, is_http_url
+from crawler.warc.capture import WARC_META
 
 __all__ = ["KeywordsSpider", "read_seeds", "as_list"]
 
@@ -182,6 +183,7 @@ class KeywordsSpider(scrapy.Spider):
         self._parsed[url] = page
         while len(self._parsed) > _PARSED_KEPT:
             self._parsed.popitem(last=False)
+        warc = response.meta.get(WARC_META) or {}
         yield PageRecord(
             url=url,
             requested_url=redirects[0] if redirects else response.request.url,
@@ -196,6 +198,10 @@ class KeywordsSpider(scrapy.Spider):
             images=list(page.images),
             html=html,
             rendering=rendering,
+            fetched_url=response.url,
+            sha256=warc.get("sha256", ""),
+            warc_file=warc.get("file", ""),
+            warc_offset=int(warc.get("offset", -1)),
         )
 
     def resolved(self, response: Response, **kwargs: Any) -> Iterator[Any]:
