@@ -95,7 +95,8 @@ def build_campaigns(
     key = pc * n_art + pa
     uniq, counts = np.unique(key, return_counts=True)
     shared = counts >= 2
-    u_camp, u_art, u_count = uniq[shared] // n_art, uniq[shared] % n_art, counts[shared]
+    u_key, u_count = uniq[shared], counts[shared]
+    u_camp, u_art = u_key // n_art, u_key % n_art
     core_counts_u, core_counts_c = np.unique(key[clustering.core[pp]], return_counts=True)
     core_count = dict(zip(core_counts_u.tolist(), core_counts_c.tolist()))
     # sites carrying each shared artifact inside its campaign
@@ -128,7 +129,7 @@ def build_campaigns(
             if evidence.ubiquitous[a]:
                 continue
             strong = bool(evidence.tie[a])
-            k = int(uniq[shared][i])
+            k = int(u_key[i])
             n_core = core_count.get(k, 0)
             evidence_items.append((
                 (0 if strong else 1, -n_core, -n_pages, -float(evidence.idf[a]), _KIND_RANK.get(kind, 9),
