@@ -481,15 +481,9 @@ class PageStore:
             first_new = next_page = \
                 int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0])
             urls = batch.urls
-            existing: dict[str, int] = {}
-            for start in range(0, len(urls), 900):
-                chunk = urls[start : start + 900]
-                existing.update(
-                    cur.execute(
-                        "SELECT url, id FROM pages WHERE url IN (%s)" % ",".join("?" * len(chunk)),
-                        chunk,
-                    ).fetchall()
-                )
+            existing: dict[str, int] = dict(cur.execute(
+                "SELECT p.url, p.id FROM json_each(?) j JOIN pages p ON p.url = j.value",
+                (orjson.dumps(urls),)))
             page_id = np.empty(len(urls), dtype=np.int64)
             new_pages: list[tuple] = []
             fill_times: list[tuple[str, int]] = []
@@ -498,7 +492,7 @@ class PageStore:
                 if pid is None:
                     next_page += 1
                     pid = existing[url] = next_page
-                    new_pages.append((pid, url, url, fetched_at, domain, "import"))
+                    new_pages.append((pid, url, fetched_at, domain))
                 elif fetched_at:
                     fill_times.append((fetched_at, pid))
                 page_id[i] = pid
@@ -511,15 +505,18 @@ class PageStore:
                     aid = known[key] = next_art
                     new_arts.append((aid, key[0], key[1]))
                 art_id[i] = aid
-            cur.executemany(
+            cur.execute(
                 "INSERT INTO pages (id, url, requested_url, fetched_at, domain, origin)"
-                " VALUES (?,?,?,?,?,?)",
-                new_pages,
+                " SELECT value ->> 0, value ->> 1, value ->> 1, value ->> 2, value ->> 3, 'import'"
+                " FROM json_each(?)",
+                (orjson.dumps(new_pages),),
             )
             cur.executemany(
                 "UPDATE pages SET fetched_at = ? WHERE id = ? AND fetched_at = ''", fill_times
             )
-            cur.executemany("INSERT INTO artifacts (id, kind, label) VALUES (?,?,?)", new_arts)
+            cur.execute("INSERT INTO artifacts (id, kind, label)"
+                        " SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+                        (orjson.dumps(new_arts),))
             special = [(int(page_id[p]), int(art_id[a]), source, confidence, int(hidden))
                        for p, a, source, confidence, hidden in batch.special]
             cur.executemany(_UPSERT_PAIR, special)
