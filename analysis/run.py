@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +36,6 @@ logger = logging.getLogger(__name__)
 
 #: Texts shorter than this are not compared for near duplicates.
 MIN_TEXT_CHARS = 80
-
-
-class _Steps:
-    """Wall and CPU time of named steps, logged as ``load 1.2s (cpu 1.1s), ...``."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, tuple[float, float]] = {}
-
-    @contextmanager
-    def __call__(self, name: str):
-        start, cpu = time.perf_counter(), time.process_time()
-        try:
-            yield
-        finally:
-            self.seconds[name] = (time.perf_counter() - start, time.process_time() - cpu)
-
-    def __str__(self) -> str:
-        return ", ".join(f"{k} {w:.1f}s (cpu {c:.1f}s)" for k, (w, c) in self.seconds.items())
 
 
 def _text_pairs(
@@ -103,29 +84,31 @@ def analyze_store(
     dict
         The document (see ``docs/campaigns.md``).
     """
-    steps = _Steps()
-    with steps("load"):
-        table = load_table(store)
-    with steps("evidence"):
-        evidence = artifact_evidence(table, ubiquity=ubiquity)
-    with steps("text"):
-        pairs = (
-            _text_pairs(store, table, max_text_pages, text_threshold, seed + 1)
-            if max_text_pages > 0 else []
-        )
-    with steps("clustering"):
-        clustering = cluster_pages(
-            table, evidence, near_dups=pairs, min_pages=min_pages, min_sites=min_sites,
-            min_attach=min_attach, seed=seed,
-        )
+    t0 = time.perf_counter()
+    table = load_table(store)
+    t1 = time.perf_counter()
+    evidence = artifact_evidence(table, ubiquity=ubiquity)
+    pairs = (
+        _text_pairs(store, table, max_text_pages, text_threshold, seed + 1)
+        if max_text_pages > 0 else []
+    )
+    t2 = time.perf_counter()
+    clustering = cluster_pages(
+        table, evidence, near_dups=pairs, min_pages=min_pages, min_sites=min_sites,
+        min_attach=min_attach, seed=seed,
+    )
+    t3 = time.perf_counter()
     params = {
         "ubiquity": ubiquity, "min_pages": min_pages, "min_sites": min_sites,
         "min_attach": min_attach, "text_threshold": text_threshold, "seed": seed,
     }
-    with steps("campaigns"):
-        doc = build_campaigns(table, evidence, clustering, parameters=params)
-    logger.info("analysis: %s pages, %s pairs, %s campaigns; %s",
-                table.n_pages, table.pair_page.size, clustering.n_campaigns, steps)
+    doc = build_campaigns(table, evidence, clustering, parameters=params)
+    logger.info(
+        "analysis: %s pages, %s pairs, %s campaigns; load %.1fs, evidence %.1fs,"
+        " clustering %.1fs, report %.1fs",
+        table.n_pages, table.pair_page.size, clustering.n_campaigns,
+        t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3,
+    )
     return doc
 
 
@@ -152,8 +135,7 @@ def analyze_run(run_dir: str | Path, *, write: bool = True, **options: Any) -> d
     with PageStore(path) as store:
         doc = analyze_store(store, **options)
     if write:
-        steps = _Steps()
-        with steps("write"):
-            write_campaigns(doc, Path(run_dir) / CAMPAIGNS_FILENAME)
-        logger.info("analysis: %s", steps)
+        start = time.perf_counter()
+        write_campaigns(doc, Path(run_dir) / CAMPAIGNS_FILENAME)
+        logger.info("analysis: write %.1fs", time.perf_counter() - start)
     return doc
