@@ -543,7 +543,8 @@ class PageStore:
             )
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
         return len(new_pages), len(batch.pair_page) + len(special)
