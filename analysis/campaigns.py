@@ -28,7 +28,7 @@ from analysis.clustering import Clustering
 from crawler.atomic import atomic_output
 from analysis.evidence import Evidence
 from analysis.infrastructure import shared_host
-from analysis.table import CONTACT_KINDS, PageTable
+from analysis.table import CONTACT_KINDS, PageTable, distinct
 
 __all__ = [
     "SCHEMA",
@@ -95,16 +95,19 @@ def build_campaigns(
     pa = table.pair_art[in_camp].astype(np.int64)
     pc = camp[pp]
     key = pc * n_art + pa
-    uniq, counts = np.unique(key, return_counts=True)
+    uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     shared = counts >= 2
-    u_camp, u_art, u_count = uniq[shared] // n_art, uniq[shared] % n_art, counts[shared]
+    u_key, u_count = uniq[shared], counts[shared]
+    u_camp, u_art = u_key // n_art, u_key % n_art
     core_counts_u, core_counts_c = np.unique(key[clustering.core[pp]], return_counts=True)
     core_count = dict(zip(core_counts_u.tolist(), core_counts_c.tolist()))
-    # sites carrying each shared artifact inside its campaign
-    sk = np.unique(key * max(table.n_sites, 1) + table.page_site[pp])
-    site_count = dict(zip(*np.unique(sk // max(table.n_sites, 1), return_counts=True)))
+    # sites carrying each shared artifact inside its campaign (indexes into uniq: no overflow)
+    n_sites = max(table.n_sites, 1)
+    sk = distinct(inverse.reshape(-1).astype(np.int64) * n_sites + table.page_site[pp])
+    site_u, site_c = np.unique(sk // n_sites, return_counts=True)
+    site_count = dict(zip(uniq[site_u].tolist(), site_c.tolist()))
 
-    labels = table.artifact_labels(np.unique(u_art)) if u_art.size else {}
+    labels = table.artifact_labels(distinct(u_art)) if u_art.size else {}
     rows_of: dict[int, list[int]] = defaultdict(list)
     for r in np.flatnonzero(camp >= 0).tolist():
         rows_of[int(camp[r])].append(r)
@@ -130,7 +133,7 @@ def build_campaigns(
             if evidence.ubiquitous[a]:
                 continue
             strong = bool(evidence.tie[a])
-            k = int(uniq[shared][i])
+            k = int(u_key[i])
             n_core = core_count.get(k, 0)
             evidence_items.append((
                 (0 if strong else 1, -n_core, -n_pages, -float(evidence.idf[a]), _KIND_RANK.get(kind, 9),

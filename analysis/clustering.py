@@ -45,7 +45,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from analysis.evidence import Evidence
-from analysis.table import PageTable
+from analysis.table import PageTable, distinct
 
 __all__ = ["Clustering", "strong_groups", "attach_pages", "cluster_pages"]
 
@@ -99,7 +99,7 @@ def _dense(labels: np.ndarray) -> np.ndarray:
 
 def _group_sites(table: PageTable, labels: np.ndarray) -> np.ndarray:
     n_groups = int(labels.max()) + 1 if labels.size else 0
-    key = np.unique(labels * max(table.n_sites, 1) + table.page_site)
+    key = distinct(labels * max(table.n_sites, 1) + table.page_site)
     return np.bincount(key // max(table.n_sites, 1), minlength=n_groups)
 
 

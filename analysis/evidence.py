@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.infrastructure import shared_host
-from analysis.table import PageTable
+from analysis.table import PageTable, distinct
 from crawler.domains import registered_domain
 
 __all__ = ["Evidence", "artifact_evidence"]
@@ -84,7 +84,7 @@ def _artifact_site_pairs(table: PageTable) -> tuple[np.ndarray, np.ndarray]:
     """Distinct ``(artifact, site)`` pairs, sorted by artifact."""
     n_sites = max(table.n_sites, 1)
     key = table.pair_art.astype(np.int64) * n_sites + table.page_site[table.pair_page]
-    key = np.unique(key)
+    key = distinct(key)
     return (key // n_sites).astype(np.int64), (key % n_sites).astype(np.int64)
 
 

@@ -144,5 +144,7 @@ def analyze_run(run_dir: str | Path, *, write: bool = True, **options: Any) -> d
     with PageStore(path) as store:
         doc = analyze_store(store, **options)
     if write:
+        start = time.perf_counter()
         write_campaigns(doc, Path(run_dir) / CAMPAIGNS_FILENAME)
+        logger.info("analysis: write %.1fs", time.perf_counter() - start)
     return doc

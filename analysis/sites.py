@@ -20,7 +20,7 @@ from scipy.sparse import coo_matrix, diags, triu
 
 from analysis.campaigns import CAMPAIGNS_FILENAME, page_campaigns, read_campaigns
 from analysis.evidence import artifact_evidence
-from analysis.table import load_table
+from analysis.table import distinct, load_table
 from crawler.store import PageStore
 
 __all__ = ["site_graph", "site_node_id"]
@@ -141,7 +141,7 @@ def site_graph(
         usable &= ~too_many
     m = table.pair_firm & usable[table.pair_art]
     n_art = table.n_artifacts
-    key = np.unique(table.page_site[table.pair_page[m]].astype(np.int64) * n_art + table.pair_art[m])
+    key = distinct(table.page_site[table.pair_page[m]].astype(np.int64) * n_art + table.pair_art[m])
     rows, cols = key // n_art, key % n_art
     incidence = coo_matrix((np.ones(key.size), (rows, cols)), shape=(n_sites, n_art)).tocsr()
     shared = triu(incidence @ incidence.T, k=1).tocoo()

@@ -30,7 +30,7 @@ from crawler.domains import EXTRACTOR
 from crawler.records import ARTIFACT_KINDS, STRONG_KINDS
 from crawler.store import PageStore
 
-__all__ = ["PageTable", "load_table", "CONTACT_KINDS", "FIRM_CONFIDENCE"]
+__all__ = ["PageTable", "load_table", "distinct", "CONTACT_KINDS", "FIRM_CONFIDENCE"]
 
 #: Strong kinds that name whom to contact or pay, or where to sign up (short and
 #: referral links): never ubiquitous by default.
@@ -122,6 +122,22 @@ class PageTable:
             raise ValueError("this table has no store to read pages from")
         found = self.store.page_summaries(int(self.page_ids[r]) for r in rows)
         return {r: found[int(self.page_ids[r])] for r in rows}
+
+
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``keys``: ``np.unique`` by sorting.
+
+    numpy 2's ``np.unique(keys)`` hashes, and its hash table degrades on
+    composite keys (``a * n + b``, ``a << 32 | b``) whose low bits repeat:
+    100 times slower than a sort at a million keys, and worse as they grow.
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    out = np.sort(keys, kind="stable")
+    if out.size > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
 
 
 def _platform(site: str) -> str:

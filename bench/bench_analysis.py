@@ -25,12 +25,18 @@ its address space capped at ``--peer-mem-gb`` so it cannot swamp the machine):
 Both peers see every page-artifact pair, as ``cobweb analyze`` does. A peer
 that times out or runs out of memory at one size is not run at larger sizes.
 
+``--shape scattered|skewed`` benchmarks the shapes of issue 15 instead (see
+:mod:`bench.synthetic_tables`): import speed in pages/s, each analysis step's
+time, and the quality against both the planted campaigns and the components
+of pages sharing campaign artifacts (``truth-shared.tsv``).
+
 Usage::
 
     .venv/bin/python bench/bench_analysis.py                      # 10k, 100k, 1M
     .venv/bin/python bench/bench_analysis.py --sizes 1000 3000 10000 100000 1000000 \
         --peer-sizes 1000 3000 10000                             # the figures in docs/analysis.md
     .venv/bin/python bench/bench_analysis.py --sizes 10000 --peers networkx
+    .venv/bin/python bench/bench_analysis.py --shape skewed --sizes 100000 300000 1000000 --peers ''
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -51,7 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic_tables import write_table  # noqa: E402
+from bench.synthetic_tables import SHAPES, write_table  # noqa: E402
 
 PY = sys.executable
 
@@ -84,7 +91,8 @@ def run_measured(cmd: list[str], *, timeout: float | None = None, mem_gb: float 
             f"failed ({proc.returncode})"
         if status.startswith("failed"):
             sys.stderr.write(text[-2000:])
-    return {"wall": wall, "peak_kb": peak_kb, "status": status, "stdout": out.decode(errors="replace")}
+    return {"wall": wall, "peak_kb": peak_kb, "status": status, "stdout": out.decode(errors="replace"),
+            "stderr": err.decode(errors="replace")}
 
 
 def measured_child(cmd: list[str], **kw) -> dict:
@@ -93,10 +101,11 @@ def measured_child(cmd: list[str], **kw) -> dict:
     res = run_measured(wrapper + cmd, **kw)
     lines = [ln for ln in res["stdout"].splitlines() if ln.startswith("@@rss ")]
     if lines:
-        res["peak_kb"] = int(lines[-1].split()[1])
-        res["status"] = lines[-1].split(maxsplit=2)[2] if res["status"] == "ok" else res["status"]
+        _, peak, cpu, status = lines[-1].split(maxsplit=3)
+        res["peak_kb"], res["cpu"] = int(peak), float(cpu)
+        res["status"] = status if res["status"] == "ok" else res["status"]
     else:
-        res["peak_kb"] = float("nan")  # killed before it could report
+        res["peak_kb"] = res["cpu"] = float("nan")  # killed before it could report
     return res
 
 
@@ -111,12 +120,12 @@ def wrap_main(mem_gb: float | None, cmd: list[str]) -> int:
     out, err = proc.communicate()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the one child, reaped
     sys.stdout.write(out.decode(errors="replace"))
-    sys.stderr.write(err.decode(errors="replace")[-3000:])
+    sys.stderr.write(err.decode(errors="replace")[-20000:])
     text = err.decode(errors="replace")
     status = "ok" if proc.returncode == 0 else (
         "out of memory" if ("MemoryError" in text or "out of memory" in text.lower()
                             or proc.returncode in (-9, 137)) else f"failed ({proc.returncode})")
-    print(f"@@rss {usage.ru_maxrss} {status}")
+    print(f"@@rss {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime:.2f} {status}")
     return 0
 
 
@@ -130,9 +139,16 @@ def quality(urls: list[str], truth: dict[str, str], groups: dict[str, str]) -> d
     return {"ari": adjusted_rand_index(t, p), "pair_p": pp, "pair_r": pr, "b3_p": bp, "b3_r": br}
 
 
-def read_truth(table: Path) -> dict[str, str]:
-    with (table / "truth.tsv").open() as fh:
+def read_truth(table: Path, name: str = "truth.tsv") -> dict[str, str]:
+    with (table / name).open() as fh:
         return dict(line.rstrip("\n").split("\t") for line in fh)
+
+
+def step_times(stderr: str) -> str:
+    """The per-step times ``cobweb -v analyze`` logs (``load 1.2s, evidence 0.4s, ...``)."""
+    found = re.findall(r"INFO analysis\.run: analysis: (?:[^;\n]*; )?([a-z]+ [0-9.]+s(?:, [a-z]+ [0-9.]+s)*)",
+                       stderr)
+    return ", ".join(found)
 
 
 def page_urls(table: Path) -> list[str]:
@@ -225,30 +241,39 @@ def fmt_size(n: int) -> str:
 
 
 def bench_size(n: int, work: Path, args, peers_alive: set[str]) -> list[dict]:
-    table = work / f"table-{fmt_size(n)}"
-    run_dir = work / f"run-{fmt_size(n)}"
+    tag = fmt_size(n) if args.shape == "default" else f"{args.shape}-{fmt_size(n)}"
+    table = work / f"table-{tag}"
+    run_dir = work / f"run-{tag}"
     shutil.rmtree(run_dir, ignore_errors=True)
     if not (table / "pages.jsonl").exists() or args.regenerate:
         t0 = time.perf_counter()
-        stats = write_table(n, table, seed=args.seed)
+        stats = write_table(n, table, seed=args.seed, shape=args.shape)
         print(f"[{fmt_size(n)}] table: {stats} in {time.perf_counter() - t0:.1f}s", flush=True)
     truth = read_truth(table)
+    shared_truth = read_truth(table, "truth-shared.tsv") if (table / "truth-shared.tsv").exists() else None
     urls = page_urls(table)
     rows = []
 
     imp = measured_child([PY, "-m", "crawler.cli.main", "import", str(table / "pages.jsonl"),
                           "-o", str(run_dir)], cwd=ROOT)
-    print(f"[{fmt_size(n)}] cobweb import: {imp['wall']:.1f}s {imp['peak_kb'] / 2**20:.2f}GB "
+    print(f"[{fmt_size(n)}] cobweb import: {imp['wall']:.1f}s (cpu {imp['cpu']:.1f}s) {imp['peak_kb'] / 2**20:.2f}GB "
           f"{imp['status']}", flush=True)
-    ana = measured_child([PY, "-m", "crawler.cli.main", "analyze", str(run_dir)], cwd=ROOT)
-    print(f"[{fmt_size(n)}] cobweb analyze: {ana['wall']:.1f}s {ana['peak_kb'] / 2**20:.2f}GB "
+    print(f"[{fmt_size(n)}]   {n / imp['wall']:,.0f} pages/s", flush=True)
+    ana = measured_child([PY, "-m", "crawler.cli.main", "-v", "analyze", str(run_dir)], cwd=ROOT)
+    steps = step_times(ana["stderr"])
+    print(f"[{fmt_size(n)}] cobweb analyze: {ana['wall']:.1f}s (cpu {ana['cpu']:.1f}s) {ana['peak_kb'] / 2**20:.2f}GB "
           f"{ana['status']}", flush=True)
+    print(f"[{fmt_size(n)}]   steps: {steps}", flush=True)
     doc = json.loads((run_dir / "campaigns.json").read_text())
     groups = {u: c["id"] for c in doc["campaigns"] for u in c["pages"]}
     q = quality(urls, truth, groups)
     rows.append({"size": n, "tool": "cobweb import", **pick(imp)})
     rows.append({"size": n, "tool": "cobweb analyze", **pick(ana), **q,
-                 "note": f"{len(doc['campaigns'])} campaigns, {len(set(truth.values()))} planted"})
+                 "note": f"{len(doc['campaigns'])} campaigns, {len(set(truth.values()))} planted; {steps}"})
+    if shared_truth is not None:
+        rows.append({"size": n, "tool": "  vs shared-artifact truth", "wall": ana["wall"],
+                     "peak_gb": float("nan"), "status": "ok", **quality(urls, shared_truth, groups),
+                     "note": f"{len(set(shared_truth.values()))} components of shared campaign artifacts"})
 
     if "networkx" in peers_alive:
         out = work / f"nx-{fmt_size(n)}.json"
@@ -304,11 +329,12 @@ def bench_size(n: int, work: Path, args, peers_alive: set[str]) -> list[dict]:
 
 
 def pick(res: dict) -> dict:
-    return {"wall": res["wall"], "peak_gb": res["peak_kb"] / 2**20, "status": res["status"]}
+    return {"wall": res["wall"], "cpu": res.get("cpu", float("nan")), "peak_gb": res["peak_kb"] / 2**20,
+            "status": res["status"]}
 
 
 def print_table(rows: list[dict]) -> None:
-    head = (f"{'pages':>6}  {'tool':<29} {'wall s':>8} {'peak GB':>8} {'vs analyze':>10}  "
+    head = (f"{'pages':>6}  {'tool':<29} {'wall s':>8} {'cpu s':>7} {'peak GB':>8} {'vs analyze':>10}  "
             f"{'ARI':>6} {'pair P':>6} {'pair R':>6} {'B3 P':>6} {'B3 R':>6}  status / note")
     print(head)
     print("-" * len(head))
@@ -321,7 +347,8 @@ def print_table(rows: list[dict]) -> None:
             ratio = f"{r['ratio']:9.1f}x"
         else:  # did not finish: a lower bound
             ratio = f"{'>' + format(r['ratio'], '.0f'):>9}x"
-        print(f"{fmt_size(r['size']):>6}  {r['tool']:<29} {r['wall']:8.1f} {r['peak_gb']:8.2f} "
+        print(f"{fmt_size(r['size']):>6}  {r['tool']:<29} {r['wall']:8.1f} {r.get('cpu', float('nan')):7.1f} "
+              f"{r['peak_gb']:8.2f} "
               f"{ratio}  {f('ari')} {f('pair_p')} {f('pair_r')} {f('b3_p')} {f('b3_r')}  "
               f"{r['status']}{'; ' + r['note'] if r.get('note') else ''}")
 
@@ -341,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--peer-mem-gb", type=float, default=6.0)
     p.add_argument("--workdir", default="/tmp/cobweb-bench-analysis")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--shape", choices=SHAPES, default="default",
+                   help="synthetic table shape (bench/synthetic_tables.py): default, scattered, skewed")
     p.add_argument("--regenerate", action="store_true", help="rewrite existing tables")
     args = p.parse_args(argv)
     work = Path(args.workdir)
@@ -355,11 +384,15 @@ def main(argv: list[str] | None = None) -> int:
     ours = [r for r in rows if r["tool"] == "cobweb analyze"]
     if len(ours) > 1:
         base = ours[0]
-        print("\ncost growth (analyze, import) per 10x pages:")
+        print("\ncost growth (wall and cpu time; 1.00 = linear in pages):")
         imps = [r for r in rows if r["tool"] == "cobweb import"]
         for a, b, ia, ib in zip(ours, ours[1:], imps, imps[1:]):
-            print(f"  {fmt_size(a['size'])} -> {fmt_size(b['size'])}: analyze x{b['wall'] / a['wall']:.1f},"
-                  f" import x{ib['wall'] / ia['wall']:.1f}")
+            k = b["size"] / a["size"]
+            print(f"  {fmt_size(a['size'])} -> {fmt_size(b['size'])} (x{k:.0f} pages):"
+                  f" analyze x{b['wall'] / a['wall']:.1f} ({b['wall'] / a['wall'] / k:.2f} of linear,"
+                  f" cpu {b['cpu'] / a['cpu'] / k:.2f}),"
+                  f" import x{ib['wall'] / ia['wall']:.1f} ({ib['wall'] / ia['wall'] / k:.2f} of linear,"
+                  f" cpu {ib['cpu'] / ia['cpu'] / k:.2f})")
         del base
     return 0
 

@@ -26,17 +26,40 @@ The web it models, about 11 artifacts per page:
 Not modelled: mid-popularity strong artifacts shared by unrelated sites
 (a stock photo on 200 sites); each would be a false tie.
 
-Run ``python -m bench.synthetic_tables 10000 /tmp/t10k`` to write one table.
+Two more shapes (``shape=``), for the growth of the analysis rather than its
+quality on a plausible web; both are artifact-only JSON lines, as ``cobweb
+import`` reads them from another tool:
+
+- ``scattered`` (issue 15's table): ``n/10`` sites (``siteN.com``), each page
+  on a random one; half of the pages in campaigns of Pareto sizes 2..5,000,
+  each campaign with 1-4 Telegram handles, 1-3 images and (30%) a GA ID, of
+  which each of its pages carries 1 or 2; every page also carries 6 out-link
+  domains from a Zipf law over ``n/10`` domains, one image host out of five
+  and one image of its own.
+- ``skewed``: the same, at the extremes: campaign sizes 2 to ``min(100,000,
+  n/10)`` (the largest always present), sites of 1 to ``min(100,000, n/10)``
+  pages (Pareto, the largest always present), and artifacts shared by 2 pages
+  (campaigns of two) up to half of the run (a domain, an image and a tag
+  manager ID on every other page).
+
+For these two, ``truth.tsv`` holds the planted campaign of each campaign
+page, and ``truth-shared.tsv`` the connected component of the pages sharing
+campaign artifacts (handles, images, GA IDs), for components of two pages or
+more: what any tool can find at best.
+
+Run ``python -m bench.synthetic_tables 10000 /tmp/t10k [--shape skewed]`` to write one table.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["write_table"]
+__all__ = ["write_table", "SHAPES"]
+
+SHAPES = ("default", "scattered", "skewed")
 
 INFRA = [  # (kind, label, share of sites)
     ("domain", "googleapis.com", 0.9),
@@ -59,8 +82,12 @@ def _art(kind: str, label: str, text: bool = False) -> str:
     return f'{{"kind":"{kind}","label":"{label}"}}'
 
 
-def write_table(n_pages: int, directory: str | Path, seed: int = 0) -> dict[str, int]:
+def write_table(n_pages: int, directory: str | Path, seed: int = 0, shape: str = "default") -> dict[str, int]:
     """Write ``pages.jsonl`` and ``truth.tsv`` for a table of about ``n_pages`` pages."""
+    if shape != "default":
+        from bench.synthetic_shapes import write_shaped_table
+
+        return write_shaped_table(n_pages, directory, seed=seed, skewed=shape == "skewed")
     rng = np.random.default_rng(seed)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -172,4 +199,10 @@ def write_table(n_pages: int, directory: str | Path, seed: int = 0) -> dict[str,
 
 
 if __name__ == "__main__":
-    print(write_table(int(sys.argv[1]), sys.argv[2], seed=int(sys.argv[3]) if len(sys.argv) > 3 else 0))
+    cli = argparse.ArgumentParser(description="Write a synthetic table with planted campaigns.")
+    cli.add_argument("pages", type=int)
+    cli.add_argument("directory")
+    cli.add_argument("seed", type=int, nargs="?", default=0)
+    cli.add_argument("--shape", choices=SHAPES, default="default")
+    a = cli.parse_args()
+    print(write_table(a.pages, a.directory, seed=a.seed, shape=a.shape))

@@ -47,7 +47,7 @@ import orjson
 
 from crawler.labels import canonical_artifacts
 from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactSource, PageRecord
-from crawler.store import PageStore
+from crawler.store import ArtifactBatch, PageStore, _url_domain
 from crawler.urls import canonical_url, is_http_url
 
 __all__ = ["BadLine", "ImportedPage", "ImportReport", "parse_line", "import_jsonl"]
@@ -130,15 +130,6 @@ def _artifact(obj: object, lineno: int, i: int) -> tuple[str, str, str, float, b
 
 
 def _artifacts(arts: list, lineno: int) -> list[tuple[str, str, str, float, bool]]:
-    try:  # fast path: every item exactly {"kind", "label"}, all valid
-        if all(type(a) is dict and len(a) == 2 for a in arts):
-            pairs = [(a["kind"], a["label"]) for a in arts]
-            if {k for k, _ in pairs} <= _KINDS and all(
-                type(lab) is str and lab and not lab.isspace() for _, lab in pairs
-            ):
-                return [(k, lab, "import", 1.0, False) for k, lab in pairs]
-    except KeyError:
-        pass
     return [_artifact(a, lineno, i) for i, a in enumerate(arts)]
 
 
@@ -215,7 +206,7 @@ def _record(page: ImportedPage) -> PageRecord:
 class _Batch:
     """Parsed lines ready for the store, and the bad ones among them."""
 
-    fast: list[tuple[str, str, list]] = field(default_factory=list)
+    fast: ArtifactBatch = field(default_factory=ArtifactBatch)
     full: list[PageRecord] = field(default_factory=list)
     bad: list[BadLine] = field(default_factory=list)
     bad_count: int = 0
@@ -232,7 +223,7 @@ def _parse_batches(path: str | Path, batch_size: int) -> Iterator[_Batch]:
                 if page is None:
                     continue
                 if page.html is None and not page.title and not page.text:
-                    batch.fast.append((page.url, page.fetched_at, page.artifacts))
+                    batch.fast.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
                 else:
                     batch.full.append(_record(page))
             except Exception as exc:  # extraction failing on one page skips that line
@@ -288,7 +279,7 @@ PARALLEL_BYTES = 32 * 2**20
 
 
 def import_jsonl(
-    path: str | Path, run_dir: str | Path, *, batch_size: int = 20_000,
+    path: str | Path, run_dir: str | Path, *, batch_size: int = 100_000,
     parallel: bool | None = None,
 ) -> ImportReport:
     """Import a JSON-lines file into ``RUN_DIR/crawl.sqlite``.
@@ -325,7 +316,7 @@ def import_jsonl(
                 logger.debug("skipped %s", err)
             report.bad_lines += batch.bad_count - len(batch.bad)
             if batch.fast:
-                new, pairs = store.add_artifact_pages(batch.fast)
+                new, pairs = store.add_artifact_batch(batch.fast)
                 report.new_pages += new
                 report.pairs += pairs
                 report.pages += len(batch.fast)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from array import array
 import logging
 import sqlite3
 import zlib
@@ -37,12 +38,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from crawler.domains import registered_domain
 from crawler.records import Artifact, DropRecord, LinkTarget, PageRecord
 from crawler.sqlite import add_columns, connect
 
-__all__ = ["PageStore", "StoredPage", "STORE_FILENAME", "store_path", "EmptyStore"]
+__all__ = ["PageStore", "StoredPage", "ArtifactBatch", "STORE_FILENAME", "store_path", "EmptyStore"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +133,7 @@ _PAGE_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 20)
 def _netloc_domain(netloc: str) -> str:
     return registered_domain("//" + netloc)
 
@@ -208,6 +210,60 @@ def _unpack_html(blob: bytes | None) -> str | None:
     return zlib.decompress(blob).decode("utf-8", "surrogatepass")
 
 
+class ArtifactBatch:
+    """Artifact-only pages for :meth:`PageStore.add_artifact_batch`, compact.
+
+    Pages are rows ``0..len(urls)-1``; each distinct ``(kind, label)`` of the
+    batch is listed once in ``artifacts``; plain pairs (source ``"import"``,
+    confidence 1, not hidden) are two integer arrays, and pairs with other
+    provenance ``(page, artifact, source, confidence, hidden)`` tuples.
+
+    >>> b = ArtifactBatch()
+    >>> b.add_page("http://a.example/1", "", "a.example",
+    ...            [("handle", "telegram:x", "import", 1.0, False), ("domain", "b.example", "text", 0.5, False)])
+    >>> b.artifacts, b.pair_page.tolist(), b.pair_art.tolist(), b.special
+    ([('handle', 'telegram:x'), ('domain', 'b.example')], [0], [0], [(0, 1, 'text', 0.5, False)])
+    """
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.fetched_at: list[str] = []
+        self.domains: list[str] = []
+        self.artifacts: list[tuple[str, str]] = []
+        self.pair_page = array("i")
+        self.pair_art = array("i")
+        self.special: list[tuple[int, int, str, float, bool]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    def __getstate__(self) -> dict:  # the index stays behind: it is only for adding
+        return {k: v for k, v in vars(self).items() if k != "_index"}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state, _index={})
+
+    def add_page(self, url: str, fetched_at: str, domain: str,
+                 artifacts: Iterable[tuple[str, str, str, float, bool]]) -> None:
+        page = len(self.urls)
+        self.urls.append(url)
+        self.fetched_at.append(fetched_at)
+        self.domains.append(domain)
+        index, pair_page, pair_art = self._index, self.pair_page, self.pair_art
+        for kind, label, source, confidence, hidden in artifacts:
+            key = (kind, label)
+            art = index.get(key)
+            if art is None:
+                art = index[key] = len(self.artifacts)
+                self.artifacts.append(key)
+            if source == "import" and confidence == 1.0 and not hidden:
+                pair_page.append(page)
+                pair_art.append(art)
+            else:
+                self.special.append((page, art, source, confidence, hidden))
+
+
 class PageStore:
     """Pages, artifacts, drops and metadata of one run, in one SQLite file.
 
@@ -253,21 +309,13 @@ class PageStore:
         A URL already stored keeps its id; its empty fields are filled and its
         artifacts are merged, so nothing stored earlier is lost.
         """
-        cur = self.conn.cursor()
         ids: list[int] = []
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as cur:
             for rec in records:
                 page_id = self._upsert_page(cur, rec)
                 ids.append(page_id)
                 self._add_artifacts(cur, page_id, rec.artifacts)
                 self._add_keyword_forms(cur, page_id, rec.keyword_forms)
-            cur.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:  # a full disk has already rolled it back
-                cur.execute("ROLLBACK")
-            self._artifact_ids = None
-            raise
         return ids
 
     def _upsert_page(self, cur: sqlite3.Cursor, rec: PageRecord) -> int:
@@ -345,7 +393,8 @@ class PageStore:
             yield cur
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has already rolled it back
+                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
 
@@ -543,81 +592,90 @@ class PageStore:
         >>> sorted(label for _, _, label in store.iter_page_artifacts())
         ['b.example', 'telegram:x']
         """
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        batch = ArtifactBatch()
+        for url, fetched_at, artifacts in rows:
+            batch.add_page(url, fetched_at, _url_domain(url), artifacts)
+        return self.add_artifact_batch(batch)
+
+    def add_artifact_batch(self, batch: ArtifactBatch) -> tuple[int, int]:
+        """Store an :class:`ArtifactBatch` in one transaction; return ``(new_pages, pairs)``.
+
+        The bulk path of :meth:`add_artifact_pages`, with the same merging:
+        page-artifact pairs are written sorted, with one statement per batch,
+        and pairs of pages new in this batch skip the merge (there is nothing
+        to merge with).
+        """
+        with self._transaction() as cur:
             if self._artifact_ids is None:
                 self._artifact_ids = {
                     (k, lab): i for i, k, lab in cur.execute("SELECT id, kind, label FROM artifacts")
                 }
             known = self._artifact_ids
             next_art = int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM artifacts").fetchone()[0])
-            next_page = int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0])
+            first_new = next_page = \
+                int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0])
+            urls = batch.urls
+            existing: dict[str, int] = dict(cur.execute(
+                "SELECT p.url, p.id FROM json_each(?) j JOIN pages p ON p.url = j.value",
+                (orjson.dumps(urls),)))
+            page_id = np.empty(len(urls), dtype=np.int64)
             new_pages: list[tuple] = []
             fill_times: list[tuple[str, int]] = []
-            new_arts: list[tuple[int, str, str]] = []
-            pairs: list[tuple[int, int, str, float, int]] = []
-            plain: list[tuple[int, int]] = []  # source "import", confidence 1, not hidden
-            batch = list(rows)
-            urls = [r[0] for r in batch]
-            existing: dict[str, int] = {}
-            for start in range(0, len(urls), 900):
-                chunk = urls[start : start + 900]
-                existing.update(
-                    cur.execute(
-                        "SELECT url, id FROM pages WHERE url IN (%s)" % ",".join("?" * len(chunk)),
-                        chunk,
-                    ).fetchall()
-                )
-            for url, fetched_at, artifacts in batch:
-                page_id = existing.get(url)
-                if page_id is None:
+            for i, (url, fetched_at, domain) in enumerate(zip(urls, batch.fetched_at, batch.domains)):
+                pid = existing.get(url)
+                if pid is None:
                     next_page += 1
-                    page_id = existing[url] = next_page
-                    new_pages.append(
-                        (page_id, url, url, fetched_at, _url_domain(url), "import")
-                    )
+                    pid = existing[url] = next_page
+                    new_pages.append((pid, url, fetched_at, domain))
                 elif fetched_at:
-                    fill_times.append((fetched_at, page_id))
-                for kind, label, source, confidence, hidden in artifacts:
-                    key = (kind, label)
-                    art_id = known.get(key)
-                    if art_id is None:
-                        next_art += 1
-                        art_id = known[key] = next_art
-                        new_arts.append((art_id, kind, label))
-                    if source == "import" and confidence == 1.0 and not hidden:
-                        plain.append((page_id, art_id))
-                    else:
-                        pairs.append((page_id, art_id, source, confidence, int(hidden)))
-            cur.executemany(
+                    fill_times.append((fetched_at, pid))
+                page_id[i] = pid
+            art_id = np.empty(len(batch.artifacts), dtype=np.int64)
+            new_arts: list[tuple[int, str, str]] = []
+            for i, key in enumerate(batch.artifacts):
+                aid = known.get(key)
+                if aid is None:
+                    next_art += 1
+                    aid = known[key] = next_art
+                    new_arts.append((aid, key[0], key[1]))
+                art_id[i] = aid
+            cur.execute(
                 "INSERT INTO pages (id, url, requested_url, fetched_at, domain, origin)"
-                " VALUES (?,?,?,?,?,?)",
-                new_pages,
+                " SELECT value ->> 0, value ->> 1, value ->> 1, value ->> 2, value ->> 3, 'import'"
+                " FROM json_each(?)",
+                (orjson.dumps(new_pages),),
             )
             cur.executemany(
                 "UPDATE pages SET fetched_at = ? WHERE id = ? AND fetched_at = ''", fill_times
             )
-            cur.executemany("INSERT INTO artifacts (id, kind, label) VALUES (?,?,?)", new_arts)
-            cur.executemany(
-                _UPSERT_PAIR,
-                pairs,
+            cur.execute("INSERT INTO artifacts (id, kind, label)"
+                        " SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+                        (orjson.dumps(new_arts),))
+            special = [(int(page_id[p]), int(art_id[a]), source, confidence, int(hidden))
+                       for p, a, source, confidence, hidden in batch.special]
+            cur.executemany(_UPSERT_PAIR, special)
+            key = np.sort((page_id[np.asarray(batch.pair_page, dtype=np.int64)] << 32)
+                          | art_id[np.asarray(batch.pair_art, dtype=np.int64)])
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
+            # pairs of a page created here, not also given with other provenance: nothing to merge
+            fresh = (key >> 32) > first_new
+            if special:
+                fresh &= ~np.isin(key, [(p << 32) | a for p, a, *_ in special])
+            cur.execute(
+                "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
+                " SELECT value >> 32, value & 4294967295, 'import', 1.0, 0 FROM json_each(?)",
+                (orjson.dumps(key[fresh], option=orjson.OPT_SERIALIZE_NUMPY),),
             )
+            merge = key[~fresh]
             cur.executemany(
                 "INSERT INTO page_artifacts (page_id, artifact_id, source, confidence, hidden)"
                 " VALUES (?, ?, 'import', 1.0, 0) ON CONFLICT(page_id, artifact_id) DO UPDATE SET"
                 " source = CASE WHEN page_artifacts.confidence < 1.0"
                 "   THEN 'import' ELSE page_artifacts.source END,"
                 " confidence = 1.0, hidden = 0",
-                plain,
+                zip((merge >> 32).tolist(), (merge & 0xFFFFFFFF).tolist()),
             )
-            cur.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:  # a full disk has already rolled it back
-                cur.execute("ROLLBACK")
-            self._artifact_ids = None
-            raise
-        return len(new_pages), len(pairs) + len(plain)
+        return len(new_pages), len(batch.pair_page) + len(special)
 
     def page_sites(self) -> tuple[np.ndarray, list[str]]:
         """Page ids (ascending, int64) and the registered domain of each, as a list."""

@@ -217,3 +217,23 @@ def test_parallel_parsing_gives_the_same_store(tmp_path):
     assert str(parallel.bad[0]).startswith("line 11: invalid JSON")
     strip = lambda d: {u: (p.fetched_at, p.title, a) for u, (p, a) in d.items()}  # noqa: E731
     assert strip(stored(tmp_path / "serial")) == strip(stored(tmp_path / "parallel"))
+
+
+def test_one_artifact_twice_in_a_line_keeps_the_best_provenance(tmp_path):
+    # the bulk path writes plain pairs of new pages without the merge: duplicates must still merge
+    src = write_lines(tmp_path / "in.jsonl", [
+        {"url": "http://a.com/", "artifacts": [
+            {"kind": "handle", "label": "telegram:a", "source": "href"},
+            {"kind": "handle", "label": "telegram:a"},
+            {"kind": "domain", "label": "b.com", "source": "text", "confidence": 0.5},
+            {"kind": "domain", "label": "b.com"},
+            {"kind": "domain", "label": "c.com"},
+            {"kind": "domain", "label": "c.com"},
+            {"kind": "image", "label": "http://a.com/x.png", "source": "attr", "hidden": True}]},
+    ])
+    report = import_jsonl(src, tmp_path / "run", parallel=False)
+    assert (report.pages, report.new_pages, report.pairs) == (1, 1, 7)
+    _, arts = stored(tmp_path / "run")["http://a.com/"]
+    assert arts == {("handle", "telegram:a", "href", 1.0, False), ("domain", "b.com", "import", 1.0, False),
+                    ("domain", "c.com", "import", 1.0, False),
+                    ("image", "http://a.com/x.png", "attr", 1.0, True)}
