@@ -383,7 +383,6 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     ours = [r for r in rows if r["tool"] == "cobweb analyze"]
     if len(ours) > 1:
-        base = ours[0]
         print("\ncost growth (wall and cpu time; 1.00 = linear in pages):")
         imps = [r for r in rows if r["tool"] == "cobweb import"]
         for a, b, ia, ib in zip(ours, ours[1:], imps, imps[1:]):

@@ -11,10 +11,12 @@ WAL lets the frontier and the store write from their own connections;
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["connect", "add_columns"]
+__all__ = ["connect", "add_columns", "write_transaction"]
 
 
 def connect(path: str | Path, schema: str = "") -> sqlite3.Connection:
@@ -41,3 +43,31 @@ def add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -
     for name in added:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {columns[name]}")
     return added
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Cursor]:
+    """One write transaction on ``conn``: committed on a clean exit, rolled back on any error
+    (unless SQLite already rolled it back, as it does when the disk is full).
+
+    >>> conn = connect(":memory:", "CREATE TABLE t (a INTEGER);")
+    >>> with write_transaction(conn) as cur:
+    ...     _ = cur.execute("INSERT INTO t VALUES (1)")
+    >>> try:
+    ...     with write_transaction(conn) as cur:
+    ...         _ = cur.execute("INSERT INTO t VALUES (2)")
+    ...         raise RuntimeError
+    ... except RuntimeError:
+    ...     pass
+    >>> conn.execute("SELECT a FROM t").fetchall()
+    [(1,)]
+    """
+    cur = conn.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            cur.execute("ROLLBACK")
+        raise

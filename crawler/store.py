@@ -42,7 +42,7 @@ import orjson
 
 from crawler.domains import registered_domain
 from crawler.records import Artifact, DropRecord, LinkTarget, PageRecord
-from crawler.sqlite import add_columns, connect
+from crawler.sqlite import add_columns, connect, write_transaction
 
 __all__ = ["PageStore", "StoredPage", "ArtifactBatch", "STORE_FILENAME", "store_path", "EmptyStore"]
 
@@ -386,15 +386,11 @@ class PageStore:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        """One write transaction: committed on a clean exit, rolled back on any error."""
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        """One write transaction; on any error the artifact-id cache is dropped too."""
         try:
-            yield cur
-            cur.execute("COMMIT")
+            with write_transaction(self.conn) as cur:
+                yield cur
         except BaseException:
-            if self.conn.in_transaction:  # a full disk has already rolled it back
-                cur.execute("ROLLBACK")
             self._artifact_ids = None
             raise
 

@@ -9,7 +9,6 @@ core and attached pages, and pages whose HTML or URL states their own date.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest

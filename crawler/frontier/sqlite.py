@@ -25,13 +25,13 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from crawler.diskfull import stop_on_full_disk, stopping_on_full_disk
 from crawler.frontier.base import STATES, Frontier, FrontierEntry
 from crawler.records import DropReason
-from crawler.sqlite import add_columns, connect
+from crawler.sqlite import add_columns, connect, write_transaction
 from crawler.store import store_path
 
 __all__ = ["SQLiteFrontier"]
@@ -95,18 +95,9 @@ class SQLiteFrontier(Frontier):
         return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state = ?",
                                      (state,)).fetchone()[0])
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+    def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Cursor]:
         """A write transaction: committed on a clean exit, else rolled back."""
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            yield cur
-            cur.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:  # a full disk has already rolled it back
-                cur.execute("ROLLBACK")
-            raise
+        return write_transaction(self.conn)
 
     def _write(self, sql: str, rows: Iterable[tuple]) -> int:
         """Run ``sql`` over ``rows`` in one transaction; return rows changed."""

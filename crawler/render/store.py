@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.render.views import ViewResult
-from crawler.sqlite import connect
+from crawler.sqlite import connect, write_transaction
 
 __all__ = ["ViewStore", "store_findings"]
 
@@ -54,9 +54,7 @@ class ViewStore:
 
     def add_views(self, page_url: str, views: list[ViewResult], cloaking: dict[str, Any] | None) -> None:
         """Record a page's views and its ``cloaking`` finding (None: none) in one transaction."""
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self.conn) as cur:
             cur.executemany(
                 "INSERT OR REPLACE INTO page_views VALUES (?,?,?,?,?,?)",
                 [(page_url, v.name, v.final_url, v.digest, json.dumps(v.contacts), v.error)
@@ -65,11 +63,6 @@ class ViewStore:
             if cloaking:
                 cur.execute("INSERT INTO findings VALUES (?, 'cloaking', ?)",
                             (page_url, json.dumps(cloaking, ensure_ascii=False)))
-            cur.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:  # a failed COMMIT (a full disk) already rolled back
-                cur.execute("ROLLBACK")
-            raise
 
     def views_of(self, page_url: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
