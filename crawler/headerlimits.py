@@ -12,6 +12,15 @@ lines, failing the download with :class:`HeadersTooLarge` (not retried;
 Scrapy's handler already swaps the class of Twisted's response parser for its
 lenient one (``HTTP11ClientProtocol.request`` hard-codes the parser); this one
 swaps in a subclass of that.
+
+The protocol also keeps a stopped download's connection out of the pool.
+Scrapy stops a download at its headers (``StopDownload``: a page that is not
+HTML, a body announced too large) by closing the connection; when the whole
+body came in the same read as the headers, Twisted still finished the response
+and put the closing connection back in its keep-alive pool. The next request
+went out on it, the server answered, the close cut the answer off, and Twisted
+silently sent the request again on a new connection: the server saw the URL
+twice, the crawl once.
 """
 
 from __future__ import annotations
@@ -64,6 +73,11 @@ class _BoundedProtocol(_LenientHTTP11ClientProtocol):
         d = super().request(request)
         self._parser.__class__ = self.parser_class  # (no state of its own but a counter)
         return d
+
+    def _finishResponse_WAITING(self, rest: bytes) -> None:  # noqa: N802 -- Twisted's name
+        if self._parser is not None and self.transport.disconnecting:
+            self._currentRequest.persistent = False  # closing: finish it, never pool it
+        super()._finishResponse_WAITING(rest)
 
 
 def _has_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
