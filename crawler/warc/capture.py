@@ -146,7 +146,7 @@ class WarcCaptureMiddleware:
 
     def headers_received(self, headers: Headers, body_length: int, request: Request, **kw: Any) -> None:
         limit = self._limit(request)
-        if limit and body_length > limit:
+        if limit and isinstance(body_length, int) and body_length > limit:  # (not UNKNOWN_LENGTH)
             request.meta[_CUT_META] = f"announced {body_length} bytes, over {limit}"
             raise StopDownload(fail=True)
 
