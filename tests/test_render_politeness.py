@@ -1,4 +1,5 @@
-"""The browser's requests obey the crawl's per-site politeness (crawler/render/politeness.py).
+"""The browser's requests obey the crawl's per-site politeness (crawler/render/politeness.py),
+and a matched page's views are rendered alongside it.
 
 A site answers slowly and counts the requests it has in flight at once. A crawl with
 ``--render auto`` fetches its ordinary pages while keyword pages are rendered in every view
@@ -39,6 +40,8 @@ class CountingSite:
         self.in_flight = 0
         self.most = 0
         self.agents: list[str] = []
+        #: (start, end, User-Agent, path) of every request
+        self.log: list[tuple[float, float, str, str]] = []
 
     def __call__(self, method: str, url: str, count: int, headers: dict[str, str]) -> Resource:
         agent = next((v for k, v in headers.items() if k.lower() == "user-agent"), "")
@@ -46,12 +49,14 @@ class CountingSite:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
             self.agents.append(agent)
+        start = time.monotonic()
         try:
             time.sleep(self.seconds)
             return _answer(url)
         finally:
             with self._lock:
                 self.in_flight -= 1
+                self.log.append((start, time.monotonic(), agent, url.split(SITE, 1)[1]))
 
 
 def _answer(url: str) -> Resource:
@@ -71,7 +76,7 @@ def _answer(url: str) -> Resource:
     return Resource(status=404, body=b"not found")
 
 
-def _crawl(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess, CountingSite]:
+def _crawl(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], CountingSite]:
     site = CountingSite()
     web = VirtualWeb()
     web.add_header_handler(SITE, site)
@@ -95,12 +100,32 @@ def test_ordinary_requests_keep_the_per_site_limit(tmp_path: Path) -> None:
     assert 1 < site.most <= PER_SITE, site.most
 
 
-def test_views_and_ordinary_requests_share_the_per_site_limit(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], CountingSite]:
     require_browser()
-    done, site = _crawl(tmp_path, "--render", "auto", "--searchbot-view")
+    return _crawl(tmp_path_factory.mktemp("render-polite"), "--render", "auto", "--searchbot-view")
+
+
+def test_views_and_ordinary_requests_share_the_per_site_limit(
+        rendered: tuple[subprocess.CompletedProcess[str], CountingSite]) -> None:
+    done, site = rendered
     line = next(x for x in done.stdout.splitlines() if x.startswith("rendered "))
     assert f"rendered {1 + KEYWORD_PAGES} pages" in line, line
     # every view came: the phone's and the search bot's User-Agents were seen, the crawler's too
     assert any("Mobile" in a for a in site.agents) and any("Googlebot" in a for a in site.agents)
     assert sum("Cobweb" in a for a in site.agents) >= 1 + KEYWORD_PAGES + PLAIN_PAGES
     assert 1 < site.most <= PER_SITE, site.most
+
+
+def test_views_are_rendered_alongside_the_page(
+        rendered: tuple[subprocess.CompletedProcess[str], CountingSite]) -> None:
+    """The hub matched in its static HTML: its views' browsers ask for it while the crawler
+    view's browser is still loading the hub's scripts (the hub's links are read only once
+    rendering is done, so every request before the first one of a linked page is the hub's)."""
+    _, site = rendered
+    linked = min(start for start, _, _, path in site.log if path.startswith(("/k", "/p")))
+    page_scripts = [end for start, end, agent, path in site.log
+                    if path.startswith("/js/") and "Cobweb" in agent and start < linked]
+    views = [start for start, _, agent, path in site.log if path == "/" and "Cobweb" not in agent]
+    assert len(page_scripts) == SCRIPTS and len(views) == 4
+    assert min(views) < max(page_scripts)
