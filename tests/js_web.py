@@ -145,6 +145,7 @@ def build_js_web(proxy_port: int | None = None) -> JsWeb:
 
     url = "http://shop-esim.com/"
     add(url, _page("eSIM store", _TRAVEL + "<p>Mail: sales@shop-esim.com</p><ul id=p></ul>"
+                   "<iframe src='about:blank'></iframe><iframe src=\"javascript:''\"></iframe>"
                    + "".join(f"<script src=/js/lib{i}.js></script>" for i in range(5))
                    + "<script>var names=JSON.parse(atob('WyJMZWJhbm9uIDVHQiIsIlR1cmtleSAxMEdCIl0='));"
                    "names.forEach(function(n){var li=document.createElement('li');li.textContent=n;"

@@ -172,6 +172,7 @@ def test_non_http_frames_and_navigations_are_refused_and_recorded(auto: Crawl) -
                        " AND detail LIKE 'browser%'")
     for page, urls in auto.js.scheme_refused.items():
         assert urls <= {url for url, detail in drops if page in detail}
+    assert not [url for url, detail in drops if "shop-esim.com" in detail]  # about: and javascript: frames
 
 
 def test_browser_navigations_disallowed_by_robots_txt_are_refused_and_recorded(auto: Crawl) -> None:

@@ -98,6 +98,9 @@ _CLOCK_START = 1_767_225_600_000
 #: Chromium's console message for a load it blocked itself (``file:`` from a web page).
 _LOCAL_BLOCKED = "Not allowed to load local resource: "
 
+#: Frame sources that are no blocked request: intercepted (http), or no request at all.
+_NO_REQUEST = ("http://", "https://", "javascript:", "about:", "data:", "blob:")
+
 #: The URLs every frame and embedded document of a page asked for (read after load).
 _FRAME_SOURCES_JS = """() => Array.from(document.querySelectorAll(
     'iframe[src], frame[src], embed[src], object[data]'),
@@ -352,7 +355,7 @@ class Renderer:
             except Exception:  # noqa: BLE001 -- a frame detached meanwhile
                 continue
             for url in sources:
-                if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
+                if isinstance(url, str) and url and not url.startswith(_NO_REQUEST):
                     state.refuse(url, browser_verdict(url, allow_private=self.allow_private))
 
     async def _route(self, state: _PageState, route: Any) -> None:
@@ -451,11 +454,12 @@ class Renderer:
 async def _within_budget(work: Awaitable[None], state: _PageState, started: float,
                          budget: float) -> None:
     """Await ``work`` for ``budget`` seconds from ``started``, plus the time its requests
-    waited for their sites' slots (politeness is not a hang); TimeoutError past that."""
+    waited for their sites' slots (politeness is not a hang; at most one more budget);
+    TimeoutError past that."""
     task = asyncio.ensure_future(work)
     try:
         while True:
-            left = started + budget + state.waited - time.monotonic()
+            left = started + budget + min(state.waited, budget) - time.monotonic()
             if left <= 0:
                 raise asyncio.TimeoutError
             done, _ = await asyncio.wait({task}, timeout=left)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from urllib.request import getproxies
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,7 @@ class RenderMiddleware:
             return response
         document = Fetched(status=200, headers={"Content-Type": ctype or "text/html"},
                            body=response.body, url=response.url)
+        started = time.monotonic()
         page_render = self.renderer.render(response.url, view_profiles([MAIN_VIEW])[0], document)
         views: list[RenderResult] | None = None
         if matched and self.views_with_page:  # the views are needed: render them alongside
@@ -201,6 +203,9 @@ class RenderMiddleware:
             views = await self._render_views(response.url, keywords)
         if views is not None:
             self._record_views(response.url, main, views, info)
+            # the page's wait for its views: what rendering them alongside saves
+            stats.inc_value("cobweb/render/with_views")
+            stats.inc_value("cobweb/render/with_views_seconds_total", time.monotonic() - started)
         request.meta[RENDER_META] = info
         headers = response.headers.copy()
         headers[b"Content-Type"] = b"text/html; charset=utf-8"

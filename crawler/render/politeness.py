@@ -13,7 +13,8 @@ ordinary requests do:
   the URL's site (the slot ordinary requests wait in: ``CONCURRENT_REQUESTS_PER_DOMAIN``
   and the slot's delay, AutoThrottle's included) for as long as the browser's
   request is on the wire, so ordinary requests and the browser's, of every
-  view, share one per-site limit.
+  view, share one per-site limit (a redirect hop to another site goes on in
+  the place of the URL first asked for).
 
 Without a running crawl (the renderer on its own) nothing is checked or held.
 """
