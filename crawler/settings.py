@@ -114,6 +114,8 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 # (`cobweb crawl --user-agent`).
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy's downloader with that limit kept under the asyncio reactor (crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.SlotKeepingDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -171,6 +173,9 @@ COBWEB_RENDER_MEMORY_MB = 2048  # restart the browser above this resident size
 # the search-bot view is opt-in.
 COBWEB_RENDER_VIEWS = ["crawler", "desktop", "phone", "search"]
 COBWEB_RENDER_SEARCHBOT = False
+# Views of a page that matched in its static HTML are rendered alongside it
+# (False: after it, for comparison in bench/bench_crawl.py --render).
+COBWEB_RENDER_VIEWS_WITH_PAGE = True
 DOWNLOADER_MIDDLEWARES.update({
     "crawler.render.middleware.RenderMiddleware": 530,  # process_response after retry, redirects, decompression
 })

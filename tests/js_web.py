@@ -16,10 +16,13 @@ page                                what a browser sees that static HTML does no
 ``phone-esim.com/``                 spam (WeChat) only to a phone User-Agent
 ``bot-esim.com/``                   spam (Telegram) only to crawler and search-bot User-Agents
 ``shop-esim.com/``, ``spa-esim.com/`` benign: heavy JS, one static e-mail, nothing hidden
+``robots-esim.com/``                an iframe, a meta refresh inside an allowed iframe and a JS
+                                    redirect, all to paths its robots.txt disallows
 ``hostile-esim.com/``               tries 127.0.0.1 (the proxy's port too), 169.254.169.254 and
                                     10.0.0.5 with fetch(), <img>, <iframe>, a WebSocket, a
                                     script that redirects to 169.254.169.254, and a JS redirect
-                                    to loopback
+                                    to loopback; ``file:`` and ``ftp:`` iframes and a JS
+                                    redirect to ``file:`` (Chromium blocks those itself)
 =================================== =============================================================
 
 Every page mentions the keyword ``esim`` in static text except ``hop-esim.com``
@@ -77,6 +80,10 @@ class JsWeb:
     #: cloaking page URL -> the views that must be named
     cloaking: dict[str, set[str]] = field(default_factory=dict)
     benign: list[str] = field(default_factory=list)
+    #: page URL -> the navigations of its browser that robots.txt disallows
+    robots_refused: dict[str, set[str]] = field(default_factory=dict)
+    #: page URL -> the non-http URLs its browser is asked to load
+    scheme_refused: dict[str, set[str]] = field(default_factory=dict)
     forbidden_hosts: tuple[str, ...] = ("127.0.0.1", "169.254.169.254", "10.0.0.5")
 
 
@@ -138,6 +145,7 @@ def build_js_web(proxy_port: int | None = None) -> JsWeb:
 
     url = "http://shop-esim.com/"
     add(url, _page("eSIM store", _TRAVEL + "<p>Mail: sales@shop-esim.com</p><ul id=p></ul>"
+                   "<iframe src='about:blank'></iframe><iframe src=\"javascript:''\"></iframe>"
                    + "".join(f"<script src=/js/lib{i}.js></script>" for i in range(5))
                    + "<script>var names=JSON.parse(atob('WyJMZWJhbm9uIDVHQiIsIlR1cmtleSAxMEdCIl0='));"
                    "names.forEach(function(n){var li=document.createElement('li');li.textContent=n;"
@@ -154,16 +162,32 @@ def build_js_web(proxy_port: int | None = None) -> JsWeb:
                    "</script>"))
     out.benign.append(url)
 
+    url = "http://robots-esim.com/"
+    web.add("http://robots-esim.com/robots.txt", Resource(
+        headers={"Content-Type": "text/plain"}, body=b"User-agent: *\nDisallow: /private/\n"))
+    web.add("http://robots-esim.com/frame.html", html_resource(
+        "<meta http-equiv=refresh content='0;url=/private/meta.html'><p>one moment</p>"))
+    for path in ("frame", "meta", "landing"):
+        web.add(f"http://robots-esim.com/private/{path}.html", html_resource(_page("Private", "<p>esim</p>")))
+    add(url, _page("eSIM rules", _TRAVEL + "<iframe src='/private/frame.html'></iframe>"
+                   "<iframe src='/frame.html'></iframe><script>setTimeout(function(){"
+                   "location.href=['/private','landing.html'].join('/');},1000);</script>"))
+    out.robots_refused[url] = {f"http://robots-esim.com/private/{p}.html" for p in ("frame", "meta", "landing")}
+    out.benign.append(url)
+
     url = "http://hostile-esim.com/"
+    out.scheme_refused[url] = {"file:///etc/passwd", "file:///etc/shadow", "ftp://files-esim.com/pub/"}
     web.add("http://hostile-esim.com/lib.js", redirect("http://169.254.169.254/latest/meta-data/", 302))
     add(url, _page("eSIM offers", _TRAVEL + (
         f"<img src='http://169.254.169.254/latest/meta-data/iam/'>"
         f"<script src='http://hostile-esim.com/lib.js'></script>"
         f"<iframe src='http://10.0.0.5/admin'></iframe>"
         f"<iframe src='file:///etc/passwd'></iframe>"
+        f"<iframe src='ftp://files-esim.com/pub/'></iframe>"
         f"<script>fetch('http://127.0.0.1:{port}/').catch(function(){{}});"
         f"fetch('http://169.254.169.254/latest/user-data').catch(function(){{}});"
         f"try{{new WebSocket('ws://127.0.0.1:{port}/ws');}}catch(e){{}}"
+        f"setTimeout(function(){{location.href='file:///etc/shadow';}},500);"
         f"setTimeout(function(){{location.href='http://127.0.0.1:{port}/steal';}},1500);</script>")))
 
     web.add(HUB, html_resource(_page("eSIM links", "<p>Links about esim</p>" + "".join(

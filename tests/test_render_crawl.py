@@ -162,7 +162,26 @@ def test_browser_attempts_on_private_addresses_are_refused_and_recorded(auto: Cr
     drops = auto.query("SELECT url, reason, detail FROM drops WHERE detail LIKE 'browser%'")
     refused = {url for url, reason, _ in drops if reason == "forbidden_address"}
     assert attempts <= refused
-    assert all("hostile-esim.com" in detail for _, _, detail in drops)
+    assert all("hostile-esim.com" in detail for _, reason, detail in drops if reason != "robots_txt")
+
+
+def test_non_http_frames_and_navigations_are_refused_and_recorded(auto: Crawl) -> None:
+    """file: and ftp: iframes and a JS redirect to file:, which Chromium blocks before
+    any interception, are recorded all the same."""
+    drops = auto.query("SELECT url, detail FROM drops WHERE reason = 'forbidden_scheme'"
+                       " AND detail LIKE 'browser%'")
+    for page, urls in auto.js.scheme_refused.items():
+        assert urls <= {url for url, detail in drops if page in detail}
+    assert not [url for url, detail in drops if "shop-esim.com" in detail]  # about: and javascript: frames
+
+
+def test_browser_navigations_disallowed_by_robots_txt_are_refused_and_recorded(auto: Crawl) -> None:
+    """An iframe, a meta refresh inside a frame and a JS redirect to disallowed paths."""
+    drops = auto.query("SELECT url, detail FROM drops WHERE reason = 'robots_txt' AND detail LIKE 'browser%'")
+    for page, urls in auto.js.robots_refused.items():
+        assert urls <= {url for url, detail in drops if page in detail}
+        assert not urls & {url for _, url in auto.requests}  # never fetched, by browser or crawler
+    assert "http://robots-esim.com/frame.html" in {url for _, url in auto.requests}  # allowed
 
 
 def test_nothing_reaches_a_private_address_or_leaves_plain_http(auto: Crawl) -> None:

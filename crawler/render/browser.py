@@ -12,7 +12,16 @@ browser is ever downloaded). The browser makes no network request itself:
 * the page's own main-frame navigations after it loaded (JS redirects, a
   meta refresh, a link click) are not followed: they are recorded in
   :attr:`RenderResult.navigations` and handed to the crawler, whose chain
-  checks them (robots.txt included) like any link;
+  checks them like any link;
+* with a running crawl (:class:`~crawler.render.politeness.CrawlPoliteness`),
+  navigations (frames, JS and meta redirects, every redirect hop of a
+  document) a robots.txt disallows are refused (``robots_txt``), and each
+  request the browser sends holds a place in the download slot of its site,
+  the one ordinary requests wait in (per-site concurrency and delay); the
+  time spent waiting there is added to the page's time budget;
+* a frame or navigation to ``file:`` or another scheme that Chromium blocks
+  itself, before any interception, is still recorded as a refusal (from
+  Chromium's console message, and from the frames' ``src`` in the DOM);
 * WebSockets are refused (``route_web_socket``), service workers blocked,
   downloads off, popups closed, permissions none; Chromium's own name
   resolution maps every host to nothing, so nothing it might try on its own
@@ -30,6 +39,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.render.fetch import Fetched, Refusal, fetch
-from crawler.render.guard import browser_verdict
+from crawler.render.guard import Verdict, browser_verdict
+from crawler.render.politeness import CrawlPoliteness
 from crawler.render.processes import (MARKER_SWITCH, PID_FILENAME, find_browser, group_rss_mb,
                                       kill_group, write_pid_file)
 from crawler.render.views import ViewProfile
@@ -84,6 +95,17 @@ _NOT_FETCHED = frozenset({"image", "media", "font", "stylesheet", "texttrack", "
 #: The virtual clock's start (ms since the epoch): 2026-01-01T00:00:00Z.
 _CLOCK_START = 1_767_225_600_000
 
+#: Chromium's console message for a load it blocked itself (``file:`` from a web page).
+_LOCAL_BLOCKED = "Not allowed to load local resource: "
+
+#: Frame sources that are no blocked request: intercepted (http), or no request at all.
+_NO_REQUEST = ("http://", "https://", "javascript:", "about:", "data:", "blob:")
+
+#: The URLs every frame and embedded document of a page asked for (read after load).
+_FRAME_SOURCES_JS = """() => Array.from(document.querySelectorAll(
+    'iframe[src], frame[src], embed[src], object[data]'),
+    e => e.getAttribute('src') ? e.src : e.data)"""
+
 
 class _PageState:
     """What the interception of one page's context has seen."""
@@ -95,6 +117,11 @@ class _PageState:
         self.refusals: list[Refusal] = []
         self.page: Any = None
         self.document: Fetched | None = None  # the first document, already fetched
+        self.waited = 0.0  # seconds the page's requests waited for their sites' slots
+
+    def refuse(self, url: str, verdict: Verdict) -> None:
+        if verdict:
+            self.refusals.append(Refusal(url, *verdict))
 
 
 class Renderer:
@@ -122,12 +149,14 @@ class Renderer:
         Largest body fetched for the browser.
     run_dir : str or None
         Where ``render-browser.pid`` is kept.
+    politeness : CrawlPoliteness or None
+        The running crawl's robots.txt and download slots (None: neither).
     """
 
     def __init__(self, executable: str, *, proxy: str = "", allow_private: bool = False,
                  user_agent: str = "", timeout: float = 20.0, settle_ms: int = 5000,
                  concurrency: int = 4, memory_mb: float = 2048.0, max_bytes: int = 8 << 20,
-                 run_dir: str | None = None) -> None:
+                 run_dir: str | None = None, politeness: CrawlPoliteness | None = None) -> None:
         self.executable = executable
         self.proxy = proxy
         self.allow_private = allow_private
@@ -137,6 +166,7 @@ class Renderer:
         self.memory_mb = memory_mb
         self.max_bytes = max_bytes
         self.run_dir = run_dir
+        self.politeness = politeness
         self._slots = asyncio.Semaphore(concurrency)
         self._pool = ThreadPoolExecutor(max_workers=max(4, concurrency * 4),
                                         thread_name_prefix="cobweb-render-fetch")
@@ -240,7 +270,8 @@ class Renderer:
             context = None
             try:
                 context = await browser.new_context(**self._context_options(profile))
-                await asyncio.wait_for(self._load(context, state, profile, result), self.timeout)
+                await _within_budget(self._load(context, state, profile, result), state, started,
+                                     self.timeout)
             except asyncio.TimeoutError:
                 result.error = "timeout"
             except Exception as exc:  # noqa: BLE001 -- a page must not stop the crawl
@@ -286,6 +317,7 @@ class Renderer:
         page = await context.new_page()
         state.page = page
         context.on("page", lambda other: other is page or asyncio.ensure_future(_close_quietly(other)))
+        page.on("console", partial(self._blocked_locally, state))
         try:
             await page.goto(state.url, referer=profile.referer, wait_until="domcontentloaded",
                             timeout=self.timeout * 1000 / 3)
@@ -300,6 +332,31 @@ class Renderer:
         await page.clock.run_for(self.settle_ms)
         await asyncio.sleep(0.05)  # let interception see what the timers started
         result.html = await page.content()
+        await self._frame_sources(page, state)
+
+    def _blocked_locally(self, state: _PageState, message: Any) -> None:
+        """Record a load Chromium refused before interception (``file:`` from a web page)."""
+        try:
+            text = message.text
+        except Exception:  # noqa: BLE001 -- the page closed meanwhile
+            return
+        if text.startswith(_LOCAL_BLOCKED):
+            url = text[len(_LOCAL_BLOCKED):].strip()
+            state.refuse(url, browser_verdict(url, allow_private=self.allow_private)
+                         or ("forbidden_scheme", "blocked by the browser"))
+
+    async def _frame_sources(self, page: Any, state: _PageState) -> None:
+        """Record the frames asking for a scheme the browser never hands to interception."""
+        for frame in page.frames:
+            if frame is not page.main_frame and not frame.url.startswith(("http://", "https://")):
+                continue  # a frame refused or blocked: no document to read (evaluate would wait)
+            try:
+                sources = await asyncio.wait_for(frame.evaluate(_FRAME_SOURCES_JS), 2)
+            except Exception:  # noqa: BLE001 -- a frame detached meanwhile
+                continue
+            for url in sources:
+                if isinstance(url, str) and url and not url.startswith(_NO_REQUEST):
+                    state.refuse(url, browser_verdict(url, allow_private=self.allow_private))
 
     async def _route(self, state: _PageState, route: Any) -> None:
         try:
@@ -318,6 +375,8 @@ class Renderer:
             if state.loaded:
                 # a JS redirect, refresh or click: the crawler follows it, not the browser
                 verdict = browser_verdict(url, allow_private=self.allow_private)
+                if not verdict and self.politeness is not None:
+                    verdict = await self.politeness.robots_verdict(url)
                 if verdict:
                     state.refusals.append(Refusal(url, *verdict))
                 elif url.startswith(("http://", "https://")) and url not in state.navigations:
@@ -340,10 +399,12 @@ class Renderer:
             return
         headers = request.headers  # all_headers() can wait forever on an intercepted request
         loop = asyncio.get_running_loop()
-        fetched: Fetched = await loop.run_in_executor(self._pool, partial(
+        get = partial(
             fetch, url, method=request.method, headers=headers, body=request.post_data_buffer,
             proxy=self.proxy, allow_private=self.allow_private, max_bytes=self.max_bytes,
-            timeout=max(1.0, self.timeout / 2)))
+            timeout=max(1.0, self.timeout / 2),
+            check=self._robots_check(loop) if owner != "subresource" else None)
+        fetched: Fetched = await self._polite(url, state, lambda: loop.run_in_executor(self._pool, get))
         if fetched.refusal is not None:
             state.refusals.append(fetched.refusal)
             await route.abort("blockedbyclient")
@@ -360,11 +421,57 @@ class Renderer:
                         state.navigations.append(hop)
         await route.fulfill(status=fetched.status, headers=fetched.headers, body=fetched.body)
 
+    async def _polite(self, url: str, state: _PageState, send: Callable[[], Awaitable[Fetched]]) -> Fetched:
+        """``send()`` while holding a place in the download slot of ``url``'s site."""
+        if self.politeness is None or browser_verdict(url, allow_private=self.allow_private):
+            return await send()  # refused before any request: no place needed
+        async with self.politeness.hold(url) as waited:
+            state.waited += waited
+            return await send()
+
+    def _robots_check(self, loop: asyncio.AbstractEventLoop) -> Callable[[str], Verdict] | None:
+        """robots.txt for each hop of a navigation, asked from the fetching thread."""
+        politeness = self.politeness
+        if politeness is None:
+            return None
+
+        def check(url: str) -> Verdict:
+            try:
+                return asyncio.run_coroutine_threadsafe(politeness.robots_verdict(url), loop).result(
+                    timeout=self.timeout)
+            except Exception as exc:  # noqa: BLE001 -- robots.txt unreadable: allowed, as Scrapy does
+                logger.debug("robots.txt for %s not read: %s", url, exc)
+                return None
+        return check
+
     async def _refuse_socket(self, state: _PageState, socket: Any) -> None:
         verdict = browser_verdict(socket.url, allow_private=self.allow_private) or (
             "forbidden_scheme", "WebSockets are not proxied")
         state.refusals.append(Refusal(socket.url, *verdict))
         await socket.close(code=1008, reason="refused by the crawler")
+
+
+async def _within_budget(work: Awaitable[None], state: _PageState, started: float,
+                         budget: float) -> None:
+    """Await ``work`` for ``budget`` seconds from ``started``, plus the time its requests
+    waited for their sites' slots (politeness is not a hang; at most one more budget);
+    TimeoutError past that."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            left = started + budget + min(state.waited, budget) - time.monotonic()
+            if left <= 0:
+                raise asyncio.TimeoutError
+            done, _ = await asyncio.wait({task}, timeout=left)
+            if done:
+                return task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            try:
+                await task
+            except BaseException:  # noqa: BLE001 -- cancelled: what it raised does not matter
+                pass
 
 
 def _owner(request: Any, state: _PageState) -> str:

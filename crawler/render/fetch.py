@@ -16,12 +16,13 @@ from __future__ import annotations
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from crawler.addresses import first_forbidden_address
 from crawler.records import DropReason
-from crawler.render.guard import browser_verdict
+from crawler.render.guard import Verdict, browser_verdict
 
 __all__ = ["Fetched", "Refusal", "fetch", "MAX_HOPS"]
 
@@ -72,8 +73,13 @@ def _resolved_refusal(url: str) -> Refusal | None:
 
 def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
           body: bytes | None = None, proxy: str = "", allow_private: bool = False,
-          max_bytes: int = 8 << 20, timeout: float = 10.0, max_hops: int = MAX_HOPS) -> Fetched:
-    """Fetch ``url`` for the browser, checking every hop; never raises for network errors."""
+          max_bytes: int = 8 << 20, timeout: float = 10.0, max_hops: int = MAX_HOPS,
+          check: Callable[[str], Verdict] | None = None) -> Fetched:
+    """Fetch ``url`` for the browser, checking every hop; never raises for network errors.
+
+    ``check``: one more verdict on each hop after the safety checks (robots.txt
+    for navigations).
+    """
     handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
     handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {}))
     opener = urllib.request.build_opener(*handlers)
@@ -85,6 +91,9 @@ def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = Non
         refusal = Refusal(url, *verdict) if verdict else None
         if refusal is None and not proxy and not allow_private:
             refusal = _resolved_refusal(url)
+        if refusal is None and check is not None:
+            verdict = check(url)
+            refusal = Refusal(url, *verdict) if verdict else None
         if refusal is not None:
             return Fetched(url=url, hops=hops, refusal=refusal)
         hops.append(url)

@@ -15,6 +15,13 @@ what rendering saw in ``response.meta[RENDER_META]``:
 ``cloaking``     the ``cloaking`` finding of those views, or None
 ``error``        why rendering failed ("" when it did not)
 
+The views of a page that matched a keyword in its static HTML are rendered
+alongside the page itself (each a render of its own, within
+``COBWEB_RENDER_CONCURRENCY``); a page that matches only once rendered has its
+views rendered after it. Every request the browser makes for the page and its
+views obeys robots.txt (navigations) and the per-site download slots of the
+crawl (:class:`~crawler.render.politeness.CrawlPoliteness`).
+
 With ``--render never`` nothing is rendered; the rule still runs and the
 crawl stats count what could not be seen (``cobweb/render/unseen/<reason>``).
 Every request the browser refused is recorded as a drop, like the crawler's own.
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from urllib.request import getproxies
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +47,7 @@ from crawler.extraction import decode_html, extract_artifacts, match_keywords, p
 from crawler.middlewares.limits import is_html_content_type
 from crawler.render.browser import Renderer, RenderResult, chromium_available
 from crawler.render.fetch import Fetched
+from crawler.render.politeness import CrawlPoliteness
 from crawler.render.processes import kill_leftover
 from crawler.render.rule import RENDER_MODES, render_reasons
 from crawler.render.views import (ALL_VIEWS, DEFAULT_VIEWS, ViewResult, cloaking_finding, contacts_of,
@@ -84,11 +93,12 @@ class RenderMiddleware:
     """Render script-built pages in headless Chromium; record views of matched pages."""
 
     def __init__(self, crawler: Crawler, *, mode: str = "auto", renderer: Renderer | None = None,
-                 views: tuple[str, ...] = DEFAULT_VIEWS) -> None:
+                 views: tuple[str, ...] = DEFAULT_VIEWS, views_with_page: bool = True) -> None:
         self.crawler = crawler
         self.mode = mode
         self.renderer = renderer
         self.views = tuple(views)
+        self.views_with_page = views_with_page
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.stats.set_value("cobweb/render/mode", mode)
@@ -118,8 +128,10 @@ class RenderMiddleware:
                 concurrency=settings.getint("COBWEB_RENDER_CONCURRENCY", 4),
                 memory_mb=settings.getfloat("COBWEB_RENDER_MEMORY_MB", 2048.0),
                 max_bytes=settings.getint("DOWNLOAD_MAXSIZE", 8 << 20),
-                run_dir=settings.get("COBWEB_RUN_DIR") or None)
-        return cls(crawler, mode=mode, renderer=renderer, views=tuple(views))
+                run_dir=settings.get("COBWEB_RUN_DIR") or None,
+                politeness=CrawlPoliteness(crawler))
+        return cls(crawler, mode=mode, renderer=renderer, views=tuple(views),
+                   views_with_page=settings.getbool("COBWEB_RENDER_VIEWS_WITH_PAGE", True))
 
     def spider_opened(self) -> None:
         run_dir = getattr(self.crawler.spider, "run_dir", None)
@@ -162,7 +174,13 @@ class RenderMiddleware:
             return response
         document = Fetched(status=200, headers={"Content-Type": ctype or "text/html"},
                            body=response.body, url=response.url)
-        main = await self.renderer.render(response.url, view_profiles([MAIN_VIEW])[0], document)
+        started = time.monotonic()
+        page_render = self.renderer.render(response.url, view_profiles([MAIN_VIEW])[0], document)
+        views: list[RenderResult] | None = None
+        if matched and self.views_with_page:  # the views are needed: render them alongside
+            main, views = await asyncio.gather(page_render, self._render_views(response.url, keywords))
+        else:
+            main = await page_render
         self._record_refusals(response.url, main)
         info: dict[str, Any] = {"reasons": list(reasons), "static_html": html,
                                 "navigations": main.navigations, "views": [], "cloaking": None,
@@ -170,6 +188,8 @@ class RenderMiddleware:
         if main.error or not main.html:
             stats.inc_value("cobweb/render/failed")
             logger.info("rendering %s failed: %s", response.url, main.error)
+            for result in views or []:
+                self._record_refusals(response.url, result)
             request.meta[RENDER_META] = info
             return response
         stats.inc_value("cobweb/render/rendered")
@@ -179,8 +199,13 @@ class RenderMiddleware:
         if main.navigations:
             stats.inc_value("cobweb/render/js_redirects")
         rendered = parse_page(main.html, response.url)
-        if matched or match_keywords(f"{rendered.title}\n{rendered.text}", keywords):
-            await self._views(response.url, main, keywords, info)
+        if views is None and (matched or match_keywords(f"{rendered.title}\n{rendered.text}", keywords)):
+            views = await self._render_views(response.url, keywords)
+        if views is not None:
+            self._record_views(response.url, main, views, info)
+            # the page's wait for its views: what rendering them alongside saves
+            stats.inc_value("cobweb/render/with_views")
+            stats.inc_value("cobweb/render/with_views_seconds_total", time.monotonic() - started)
         request.meta[RENDER_META] = info
         headers = response.headers.copy()
         headers[b"Content-Type"] = b"text/html; charset=utf-8"
@@ -189,15 +214,18 @@ class RenderMiddleware:
                             request=request, flags=[*response.flags, "rendered"],
                             protocol=response.protocol)
 
-    async def _views(self, url: str, main: RenderResult, keywords: list[str],
-                     info: dict[str, Any]) -> None:
-        """Render the page's other views; record them and the cloaking finding in ``info``."""
+    async def _render_views(self, url: str, keywords: list[str]) -> list[RenderResult]:
+        """Render the page's other views, at once (the renderer's cap applies)."""
         assert self.renderer is not None
         others = [p for p in view_profiles(self.views, " ".join(keywords[:2])) if p.name != MAIN_VIEW]
-        results = await asyncio.gather(*(self.renderer.render(url, p) for p in others))
+        return list(await asyncio.gather(*(self.renderer.render(url, p) for p in others)))
+
+    def _record_views(self, url: str, main: RenderResult, results: list[RenderResult],
+                      info: dict[str, Any]) -> None:
+        """Record the views, their refusals and the cloaking finding in ``info``."""
         for result in results:
             self._record_refusals(url, result)
-        seen = [_view_result(r) for r in ([main] if MAIN_VIEW in self.views else []) + list(results)]
+        seen = [_view_result(r) for r in ([main] if MAIN_VIEW in self.views else []) + results]
         order = {name: i for i, name in enumerate(ALL_VIEWS)}
         seen.sort(key=lambda v: order.get(v.name, len(order)))
         info["views"] = [v.as_dict() for v in seen]

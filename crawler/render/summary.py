@@ -36,6 +36,9 @@ def render_summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "failed": int(stats.get("cobweb/render/failed", 0)),
         "js_redirects": int(stats.get("cobweb/render/js_redirects", 0)),
         "views": int(stats.get("cobweb/render/views", 0)),
+        # wall seconds from a matched page's rendering to its last view, per such page
+        "seconds_per_page_with_views": (float(stats.get("cobweb/render/with_views_seconds_total", 0.0))
+                                        / max(int(stats.get("cobweb/render/with_views", 0)), 1)),
         "cloaking_pages": int(stats.get("cobweb/render/cloaking", 0)),
         "refused": _by_prefix(stats, "cobweb/render/refused/"),
         "unseen_pages": int(stats.get("cobweb/render/unseen_pages", 0)),
