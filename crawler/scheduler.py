@@ -52,6 +52,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import task
 
 from crawler.frontier.base import NETWORK_REASONS, Frontier, FrontierEntry
+from crawler.middlewares.sitebudget import SLOT_META
 from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
@@ -72,7 +73,7 @@ _CALLBACK = "cobweb_callback"
 _ERRBACK = "cobweb_errback"
 #: Meta set by the downloader for one attempt; never carried over.
 _TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer",
-                             WARC_META})
+                             WARC_META, SLOT_META})
 _PLAIN = (str, int, float, bool, type(None))
 #: Canonical URLs remembered as known to the frontier, to spare a lookup per link.
 _KNOWN_MAX = 200_000
