@@ -3,7 +3,7 @@
 Debian's ``redis-server`` (``.ci/run`` installs it). Outside CI a test that
 needs it skips with the reason; in CI (``CI=true`` or
 ``COBWEB_REQUIRE_REDIS=1``) it fails instead. The server runs with
-``appendonly yes`` and ``appendfsync always``, so :meth:`RedisServer.restart`
+``appendonly yes`` and ``appendfsync always`` (by default), so :meth:`RedisServer.restart`
 keeps every acknowledged write, like a production Redis with an AOF.
 
 Use the ``redis_server`` fixture (``tests/conftest.py`` imports it), or
@@ -47,11 +47,13 @@ def _free_port() -> int:
 class RedisServer:
     """One ``redis-server`` process on 127.0.0.1 with its data in ``directory``."""
 
-    def __init__(self, directory: Path, password: str | None = None) -> None:
+    def __init__(self, directory: Path, password: str | None = None,
+                 appendfsync: str = "always") -> None:
         self.binary = require_redis_server()
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.password = password
+        self.appendfsync = appendfsync
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
 
@@ -64,7 +66,7 @@ class RedisServer:
     def start(self) -> RedisServer:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                 "--dir", str(self.directory), "--save", "", "--appendonly", "yes",
-                "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning",
+                "--appendfsync", self.appendfsync, "--daemonize", "no", "--loglevel", "warning",
                 "--logfile", str(self.directory / "redis.log")]
         if self.password:
             args += ["--requirepass", self.password]

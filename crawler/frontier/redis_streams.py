@@ -93,11 +93,13 @@ if n > 0 then redis.call('HINCRBY', counts, 'queued', n) end
 return n
 """
 
-# ARGV[3] consumer, ARGV[4] count; KEYS[6] holds this call's answer for 5 minutes, so a
-# call retried after a lost reply gets the same entries instead of orphaning them.
+# ARGV[3] consumer, ARGV[4] count; KEYS[6] holds this call's answer (5 minutes at most), so
+# a call retried after a lost reply gets the same entries instead of orphaning them; KEYS[7]
+# is the previous call's answer, delivered by now: deleted.
 _POP = _LUA_HEAD + """
 local saved = redis.call('GET', KEYS[6])
 if saved then return cjson.decode(saved) end
+redis.call('DEL', KEYS[7])
 local consumer = ARGV[3]
 redis.call('HSET', workers, consumer, now_ms())
 local got = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]),
@@ -291,6 +293,7 @@ class RedisStreamsFrontier(Frontier):
         self.worker_id = worker_id
         self.consumer = worker_id or "worker"
         self.keys = [self.prefix + k for k in ("entries", "stream", "counts", "workers", "reasons")]
+        self._last_reply = f"{self.prefix}reply:none"
         client = link.client
         self._scripts = {name: client.register_script(src) for name, src in (
             ("add", _ADD), ("pop", _POP), ("done", _DONE), ("drop", _DROP), ("retry", _RETRY),
@@ -362,7 +365,8 @@ class RedisStreamsFrontier(Frontier):
         if n <= 0:
             return []
         reply_key = f"{self.prefix}reply:{uuid.uuid4().hex}"
-        rows = self._run("pop", [self.consumer, n], (reply_key,))
+        rows = self._run("pop", [self.consumer, n], (reply_key, self._last_reply))
+        self._last_reply = reply_key
         entries = []
         for url, data in rows:
             try:
