@@ -118,6 +118,9 @@ def format_summary(summary: dict) -> str:
     if summary.get("retryable"):
         lines.append(f"{summary['retryable']} URLs the network did not reach stay retryable: "
                      f"cobweb crawl --resume {run_dir}")
+    if summary.get("workers"):
+        restarts = summary.get("restarts", 0)
+        lines.append(f"{summary['workers']} workers" + (f", {restarts} restarted after dying" if restarts else ""))
     lines.append(f"next: cobweb analyze {run_dir}")
     return "\n".join(lines)
 
