@@ -135,7 +135,7 @@ def test_three_workers_on_the_hostile_web_with_one_killed(tmp_path):
     pages = stored_urls(runs["multi"])
     assert len(pages) == len(set(pages))
     assert {canonical_url(u) for u in hostile.keyword_pages} <= set(pages)
-    counts = Counter(canonical_url(u) for m, u in hostile.web.requests if m == "GET")
+    counts = Counter(canonical_url(u) for u in page_fetches(hostile.web).elements())  # robots.txt: once per worker
     twice = {u for u, n in counts.items() if n > 1} - {hostile.flaky} - in_flight
     assert twice == set()
     assert set(pages) == set(stored_urls(runs["single"]))
