@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import get_args
 
-from crawler.cli.args import non_negative_int, setting
+from crawler.cli.args import non_negative_int, positive_int, setting
 from crawler.cli.errors import UserError
 from crawler.cli.network import (check_proxy_reachable, network_path, resume_path,
                                  stored_path)
@@ -29,11 +29,13 @@ EXAMPLE = """example:
   cobweb crawl --seeds seeds.txt -k esim -o runs/js --render always --searchbot-view
   cobweb crawl --seeds seeds.txt -k esim -o runs/esim --operator "J. Doe, abuse desk"
   cobweb crawl --seeds seeds.txt -k esim -o runs/quick --no-warc
+  cobweb crawl --seeds seeds.txt -k esim -o runs/esim --workers 4
 
 A run remembers how it reached the network (--proxy, http_proxy, or directly)
 and refuses to resume another way unless --proxy URL or --direct says so. URLs
 that failed on the network (connection errors, timeouts) stay retryable: each
-resume queues them again."""
+resume queues them again. --workers N crawls with N processes on this machine
+(default: one per core, or $COBWEB_WORKERS); --workers 1 is one process."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -73,6 +75,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="do not keep the exchanges in RUN_DIR/warc/*.warc.gz (kept by default)")
     p.add_argument("--operator", metavar="TEXT", default="",
                    help="who runs the crawl (name, contact), written into each WARC file's warcinfo")
+    p.add_argument("--workers", type=positive_int, metavar="N", default=None,
+                   help="worker processes on this machine sharing the crawl (default: one per "
+                        "core, or $COBWEB_WORKERS; 1: one process)")
     add_render_arguments(p)
     p.set_defaults(func=run)
     return p
@@ -113,6 +118,9 @@ def format_summary(summary: dict) -> str:
     if summary.get("retryable"):
         lines.append(f"{summary['retryable']} URLs the network did not reach stay retryable: "
                      f"cobweb crawl --resume {run_dir}")
+    if summary.get("workers"):
+        restarts = summary.get("restarts", 0)
+        lines.append(f"{summary['workers']} workers" + (f", {restarts} restarted after dying" if restarts else ""))
     lines.append(f"next: cobweb analyze {run_dir}")
     return "\n".join(lines)
 
@@ -214,7 +222,8 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
                      max_pages=max_pages, allow_private=args.allow_private,
                      user_agent=args.user_agent, warc=not args.no_warc, operator=args.operator,
                      settings=settings, render=args.render or "auto",
-                     searchbot_view=args.searchbot_view, **_path_args(path))
+                     searchbot_view=args.searchbot_view, workers=worker_count(args),
+                     **_path_args(path))
 
 
 def _checked_path(run_dir: Path | str, params: dict, args: argparse.Namespace) -> dict:
@@ -261,7 +270,23 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
     path = _checked_path(run_dir, params, args)
     check_proxy_reachable(path)
     return run_crawl(run_dir, resume=True, retry_dropped=args.retry_dropped, settings=settings,
-                     render=args.render, **_path_args(path))
+                     render=args.render, workers=worker_count(args), **_path_args(path))
+
+
+def worker_count(args: argparse.Namespace) -> int:
+    """``--workers``, else ``$COBWEB_WORKERS``, else the number of cores.
+
+    >>> worker_count(argparse.Namespace(workers=3))
+    3
+    """
+    if args.workers:
+        return int(args.workers)
+    env = os.environ.get("COBWEB_WORKERS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise UserError(f"COBWEB_WORKERS={env} is no number of workers; set it to 1 or more")
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ class SiteBudgetMiddleware:
     def __init__(self, crawler: Crawler, budget_cls: type[SiteBudget], *, enabled: bool = True,
                  sleep: Sleep | None = None) -> None:
         if not enabled:
-            raise NotConfigured("COBWEB_SITE_BUDGET_ENABLED is off")
+            raise NotConfigured  # no message: off is the default of one worker
         self.crawler = crawler
         self.budget_cls = budget_cls
         self.budget: SiteBudget | None = None

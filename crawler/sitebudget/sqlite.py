@@ -55,7 +55,9 @@ class SQLiteSiteBudget(SiteBudget):
     concurrency, interval, lease
         See :func:`crawler.sitebudget.base.site_limits`.
     owner : str
-        Who holds the slots taken here (default: this process id).
+        Who holds the slots taken here: a worker id (its slots left by an earlier
+        process of that id, which died, are free again at once), or by default this
+        process id.
     """
 
     def __init__(self, path: str | Path, *, concurrency: int, interval: float, lease: float,
@@ -63,6 +65,9 @@ class SQLiteSiteBudget(SiteBudget):
         self.conn = connect(path, _SCHEMA)
         self.concurrency, self.interval, self.lease = concurrency, interval, lease
         self.owner = owner or f"pid{os.getpid()}"
+        if owner:
+            with write_transaction(self.conn) as cur:
+                cur.execute("DELETE FROM site_leases WHERE owner = ?", (owner,))
 
     @classmethod
     def from_crawler(cls, crawler) -> SQLiteSiteBudget:  # noqa: ANN001
@@ -70,9 +75,8 @@ class SQLiteSiteBudget(SiteBudget):
         run_dir = getattr(crawler.spider, "run_dir", "") or settings.get("COBWEB_RUN_DIR") or "crawl-run"
         Path(run_dir).mkdir(parents=True, exist_ok=True)
         concurrency, interval, lease = site_limits(settings)
-        worker = settings.get("COBWEB_WORKER_ID") or ""
         return cls(Path(run_dir) / SITES_FILENAME, concurrency=concurrency, interval=interval,
-                   lease=lease, owner=f"{worker}:{os.getpid()}")
+                   lease=lease, owner=settings.get("COBWEB_WORKER_ID") or "")
 
     def acquire(self, site: str, now: float) -> float:
         with write_transaction(self.conn) as cur:
