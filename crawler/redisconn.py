@@ -35,7 +35,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from crawler.cli.errors import UserError
 
-__all__ = ["RedisLink", "redacted", "redis_url", "redis_password"]
+__all__ = ["RedisLink", "redacted", "redis_url", "redis_password", "run_name", "run_prefix"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,28 @@ def redis_password(settings: Any = None) -> str | None:
     """``COBWEB_REDIS_PASSWORD`` from the settings, else from the environment."""
     value = settings.get("COBWEB_REDIS_PASSWORD") if settings is not None else None
     return value or os.environ.get("COBWEB_REDIS_PASSWORD") or None
+
+
+def run_prefix(run: str) -> str:
+    """The key prefix of the shared crawl ``run``: ``cobweb:{RUN}:`` (one Redis Cluster
+    hash slot); ``ValueError`` for an empty name or one with braces or spaces.
+
+    >>> run_prefix("spam-2026")
+    'cobweb:{spam-2026}:'
+    """
+    if not run or any(c in run for c in "{}\r\n\t "):
+        raise ValueError(f"run name {run!r} must be non-empty, without braces or spaces")
+    return f"cobweb:{{{run}}}:"
+
+
+def run_name(settings: Any) -> str:
+    """The ``COBWEB_RUN_NAME`` setting; ``UserError`` if it cannot name a shared crawl."""
+    run = (settings.get("COBWEB_RUN_NAME") or "").strip()
+    try:
+        run_prefix(run)
+    except ValueError as exc:
+        raise UserError(f"{exc}; give --run NAME with --redis") from None
+    return run
 
 
 class RedisLink:

@@ -13,7 +13,8 @@ import test_frontier as contract
 from redis_server import RedisServer, redis_server  # noqa: F401  (fixture)
 
 from crawler.frontier import FrontierEntry
-from crawler.frontier.redis_streams import RedisStreamsFrontier, run_prefix
+from crawler.frontier.redis_streams import RedisStreamsFrontier
+from crawler.redisconn import run_prefix
 
 # Every contract test of tests/test_frontier.py that takes the `frontier` fixture runs
 # here against Redis (the fixture below replaces the SQLite one in this module).

@@ -40,9 +40,9 @@ from redis.exceptions import ResponseError
 
 from crawler.frontier.base import STATES, Frontier, FrontierEntry
 from crawler.records import DropReason
-from crawler.redisconn import RedisLink
+from crawler.redisconn import RedisLink, run_name, run_prefix
 
-__all__ = ["RedisStreamsFrontier", "run_prefix"]
+__all__ = ["RedisStreamsFrontier"]
 
 logger = logging.getLogger(__name__)
 
@@ -240,17 +240,6 @@ return 0
 """
 
 
-def run_prefix(run: str) -> str:
-    """The key prefix of the crawl ``run``: ``cobweb:{RUN}:`` (one Redis Cluster hash slot).
-
-    >>> run_prefix("spam-2026")
-    'cobweb:{spam-2026}:'
-    """
-    if not run or any(c in run for c in "{}\r\n "):
-        raise ValueError(f"run name {run!r} must be non-empty, without braces or spaces")
-    return f"cobweb:{{{run}}}:"
-
-
 def _dump(entry: FrontierEntry) -> tuple[str, str]:
     """``(url, JSON)`` of an entry; ``TypeError`` on anything but plain JSON values."""
     if not isinstance(entry.url, str) or not entry.url:
@@ -311,15 +300,9 @@ class RedisStreamsFrontier(Frontier):
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisStreamsFrontier:
         """``COBWEB_REDIS_URL``, ``COBWEB_RUN_NAME`` and ``COBWEB_WORKER_ID`` of the crawler."""
-        from crawler.cli.errors import UserError
-
         settings = crawler.settings
-        run = (settings.get("COBWEB_RUN_NAME") or "").strip()
-        try:
-            run_prefix(run)
-        except ValueError as exc:
-            raise UserError(f"{exc}; give --run NAME with --redis") from None
-        return cls(RedisLink.from_settings(settings), run, settings.get("COBWEB_WORKER_ID") or "")
+        return cls(RedisLink.from_settings(settings), run_name(settings),
+                   settings.get("COBWEB_WORKER_ID") or "")
 
     # -- plumbing ---------------------------------------------------------------------------
 

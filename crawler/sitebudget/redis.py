@@ -1,7 +1,7 @@
 """The site budget of a shared crawl on Redis: politeness held across machines.
 
 Per site two keys under the run's prefix (``cobweb:{RUN}:``, see
-:func:`crawler.frontier.redis_streams.run_prefix`):
+:func:`crawler.redisconn.run_prefix`):
 
 ``site:<site>:leases``
     Sorted set of the slots in use: member = a lease token, score = its expiry
@@ -23,8 +23,7 @@ import socket
 from collections import defaultdict
 from typing import Any
 
-from crawler.frontier.redis_streams import run_prefix
-from crawler.redisconn import RedisLink
+from crawler.redisconn import RedisLink, run_name, run_prefix
 from crawler.sitebudget.base import SiteBudget, site_limits
 
 __all__ = ["RedisSiteBudget"]
@@ -76,14 +75,8 @@ class RedisSiteBudget(SiteBudget):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisSiteBudget:
-        from crawler.cli.errors import UserError
-
         settings = crawler.settings
-        run = (settings.get("COBWEB_RUN_NAME") or "").strip()
-        try:
-            run_prefix(run)
-        except ValueError as exc:
-            raise UserError(f"{exc}; give --run NAME with --redis") from None
+        run = run_name(settings)
         concurrency, interval, lease = site_limits(settings)
         worker = settings.get("COBWEB_WORKER_ID") or ""
         return cls(RedisLink.from_settings(settings), run, concurrency=concurrency,
