@@ -142,3 +142,51 @@ def test_three_workers_on_the_hostile_web_with_one_killed(tmp_path):
     assert campaign_sets(runs["multi"]) == campaign_sets(runs["single"])
     with PageStore(store_path(runs["multi"])) as store:
         assert store.page_count() == len(pages)
+
+
+def test_ctrl_c_stops_the_workers_and_resume_finishes_the_run(tmp_path):
+    from test_crawl_e2e import big_web, crawl_args, frontier_states
+
+    web, matching = big_web(delay=0.3)
+    run = tmp_path / "run"
+    with VirtualWebProxy(web) as proxy:
+        proc = cobweb(*crawl_args(run, proxy), "--workers", "2", "-s", "AUTOTHROTTLE_ENABLED=False")
+        deadline = time.monotonic() + 120
+        while len(page_fetches(web)) < 15 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # a second, independent crawl of the run is refused while the workers hold it
+        second = cobweb("crawl", "--resume", str(run), "--proxy", proxy.url, "--workers", "2")
+        _, err = second.communicate(timeout=120)
+        assert second.returncode == 2 and "being crawled by another process" in err, err
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err
+        assert "still queued: cobweb crawl --resume" in out and "Traceback" not in err
+        assert not frontier_states(run).get("in_flight")
+        before = set(page_fetches(web))
+        assert len(before) < len(web.urls())
+        for url in web.urls():
+            web.resolve("HEAD", url).delay = 0.0
+        web.reset_counts()
+        finish(cobweb("crawl", "--resume", str(run), "--workers", "2"), timeout=300)
+    assert set(stored_urls(run)) == matching
+    assert not before & set(page_fetches(web))  # nothing fetched twice
+
+
+def test_a_worker_started_outside_its_coordinator_refuses_to_run(tmp_path):
+    from crawler.runlock import RunLocked, joined_run_lock, lock_for_workers
+
+    run = tmp_path / "run"
+    run.mkdir()
+    with pytest.raises(RunLocked):
+        with joined_run_lock(run, environ={}):
+            pass
+    with lock_for_workers(run) as fd:
+        with joined_run_lock(run, environ={"COBWEB_RUN_LOCK_FD": str(fd)}):
+            pass
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "crawl.lock").touch()
+        with pytest.raises(RunLocked, match="not the one"):
+            with joined_run_lock(other, environ={"COBWEB_RUN_LOCK_FD": str(fd)}):
+                pass

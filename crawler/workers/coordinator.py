@@ -124,7 +124,7 @@ def run_workers(run_dir: Path, params: Mapping[str, Any], overrides: Mapping[str
         summary.update(elapsed_seconds=time.monotonic() - started, workers=n,
                        restarts=sum(w.restarts for w in workers),
                        retried=retried + summary.get("retried", 0), requeued=requeued)
-        summary["queued"] = frontier.pending()
+        summary["queued"] = frontier.stats()["queued"]  # the workers queued and popped meanwhile
         drops = frontier.dropped_counts()
         summary["retryable"] = sum(drops.get(r, 0) for r in NETWORK_REASONS)
         if interrupted:
