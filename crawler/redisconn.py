@@ -8,7 +8,8 @@ only ever show :func:`redacted` URLs.
 Every call goes through :meth:`RedisLink.call`: when Redis is unreachable,
 restarting or still loading its data, the caller pauses with one warning line,
 retries with a bounded backoff and logs one line when Redis is back. A wrong
-password is a :class:`~crawler.cli.errors.UserError` (one line, no traceback).
+password is a :class:`~crawler.cli.errors.UserError` (one line, no traceback);
+:meth:`RedisLink.check` lets a command fail that way before its crawl starts.
 
 >>> redacted("redis://:s3cret@db.example:6379/0")
 'redis://:***@db.example:6379/0'
@@ -145,12 +146,12 @@ class RedisLink:
                 result = fn(self.client)
             except (AuthenticationError, AuthorizationError) as exc:
                 raise UserError(f"Redis at {self.shown_url} refused the credentials "
-                                f"({_first_word(exc)}); give the right password in the URL "
+                                f"({_first_line(exc)}); give the right password in the URL "
                                 "or COBWEB_REDIS_PASSWORD") from None
             except ResponseError as exc:
                 if str(exc).startswith(("NOAUTH", "WRONGPASS")):
                     raise UserError(f"Redis at {self.shown_url} needs a password "
-                                    f"({_first_word(exc)}); give it in the URL "
+                                    f"({_first_line(exc)}); give it in the URL "
                                     "(redis://:PASSWORD@HOST:6379/0) or COBWEB_REDIS_PASSWORD") from None
                 raise
             except _OUTAGES as exc:
@@ -169,13 +170,25 @@ class RedisLink:
                                time.monotonic() - down_since)
             return result
 
+    def check(self, wait: float = 10.0) -> None:
+        """Before a crawl starts: ``UserError`` (one line) unless Redis answers within
+        ``wait`` seconds and takes the credentials."""
+        limit, self.give_up_after = self.give_up_after, wait
+        try:
+            self.call("connecting", lambda c: c.ping())
+        except _OUTAGES as exc:
+            raise UserError(f"Redis at {self.shown_url} unreachable ({_reason(exc)}); start it or "
+                            "give the right --redis URL") from None
+        finally:
+            self.give_up_after = limit
+
     def close(self) -> None:
         self.client.close()
 
 
-def _first_word(exc: Exception) -> str:
+def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
-    return text.split(" ", 1)[0] if text else type(exc).__name__
+    return text.splitlines()[0][:120] if text else type(exc).__name__
 
 
 def _reason(exc: Exception) -> str:

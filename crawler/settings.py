@@ -238,3 +238,14 @@ COBWEB_SITE_INTERVAL = 0.25
 COBWEB_SITE_LEASE = None
 DOWNLOADER_MIDDLEWARES.update({"crawler.middlewares.sitebudget.SiteBudgetMiddleware": 940})
 # --- end of several workers ---
+
+# --- shared crawl on Redis (issue 11, docs/scale-out.md) ---
+# `cobweb crawl --redis URL --run NAME` sets COBWEB_REDIS_URL and COBWEB_RUN_NAME and
+# names the Redis frontier and site budget (crawler/frontier/redis_streams.py,
+# crawler/sitebudget/redis.py). redis:// or rediss:// (TLS); a password not in the URL
+# comes from COBWEB_REDIS_PASSWORD or the environment variable of that name. Logs show
+# the URL with its password as ***.
+COBWEB_REDIS_URL = ""
+COBWEB_RUN_NAME = ""
+COBWEB_REDIS_PASSWORD = ""
+# --- end of shared crawl on Redis ---

@@ -2,14 +2,17 @@
 
 Each worker is its own process with its own run folder (its shard), all on the
 frontier and site budget of one Redis run. One worker is killed with SIGKILL
-mid-crawl and Redis is restarted once mid-crawl: the others go on, take back the
-dead worker's in-flight URLs, and together store every keyword page of the demo
-web exactly once (but for what the dead worker had in flight), with the per-site
-concurrency held across the workers.
+mid-crawl and Redis (password-protected) is restarted once mid-crawl: the others
+go on, take back the dead worker's in-flight URLs, and together store every page
+of the demo web exactly once (but for what the dead worker had in flight), with
+the per-site concurrency held across the workers. ``cobweb collect`` then makes
+one run whose campaigns equal a one-process crawl's, and the password is in no
+log and no file.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import time
@@ -20,7 +23,7 @@ import pytest
 import redis
 from redis_server import RedisServer
 from test_crawl_e2e import cobweb, finish, page_fetches, stored_urls
-from test_workers_crawl import peak_per_site
+from test_workers_crawl import campaign_sets, peak_per_site
 
 from crawler.demoweb.generate import build_demo_web
 from crawler.demoweb.server import VirtualWebProxy
@@ -32,6 +35,20 @@ pytestmark = pytest.mark.e2e
 DELAY = 0.15
 SITE_CONCURRENCY = 2
 RUN = "e2e"
+SECRET = "e2e-S3cret-pw"
+
+
+def files_hold(folder: Path, secret: str) -> list[Path]:
+    """The files under ``folder`` whose bytes (gunzipped for ``.gz``) contain ``secret``."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            if secret.encode() in data:
+                found.append(path)
+    return found
 
 
 def redis_settings(url: str, worker: str) -> list[str]:
@@ -61,7 +78,7 @@ def test_three_redis_workers_one_killed_and_a_redis_restart(tmp_path):
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("\n".join(demo.seeds) + "\n", encoding="utf-8")
     keywords = [a for k in demo.keywords for a in ("-k", k)]
-    with RedisServer(tmp_path / "redis") as server, VirtualWebProxy(demo.web) as proxy:
+    with RedisServer(tmp_path / "redis", password=SECRET) as server, VirtualWebProxy(demo.web) as proxy:
         single = tmp_path / "single"
         finish(cobweb("crawl", "--seeds", str(seeds), *keywords, "-o", str(single), "--proxy",
                       proxy.url, "--depth", "3", "--workers", "1"), timeout=600)
@@ -113,3 +130,12 @@ def test_three_redis_workers_one_killed_and_a_redis_restart(tmp_path):
     # the per-site budget held across the three workers
     peaks = peak_per_site(demo.web, DELAY)
     assert max(peaks.values()) <= SITE_CONCURRENCY, peaks
+    # cobweb collect makes one ordinary run: each page once, the campaigns of one process
+    merged = tmp_path / "merged"
+    finish(cobweb("collect", *(str(run) for run in shards.values()), "-o", str(merged)))
+    urls = stored_urls(merged)
+    assert len(urls) == len(set(urls)) and set(urls) == set(stored_urls(single))
+    assert campaign_sets(merged) == campaign_sets(single)
+    # the Redis password is in no log line and no file of the shards or the merged run
+    assert all(SECRET not in log for log in logs.values())
+    assert [p for run in (*shards.values(), merged) for p in files_hold(run, SECRET)] == []

@@ -70,5 +70,13 @@ def test_give_up_after_bounds_the_wait(tmp_path):
     link = RedisLink(server.url, give_up_after=0.3)
     with pytest.raises(Exception, match="refused|Connect|connect"):
         link.call("ping", lambda c: c.ping())
+    with pytest.raises(UserError, match=r"unreachable .*; start it or give the right --redis URL"):
+        link.check(wait=0.3)
     link.close()
+
+
+def test_check_before_a_crawl(protected):
+    RedisLink(protected.url).check()
+    with pytest.raises(UserError, match=r"redis://:\*\*\*@127.0.0.1:\d+/0 refused the credentials"):
+        RedisLink(protected.url.replace(SECRET, "nope")).check()
 
