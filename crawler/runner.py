@@ -204,7 +204,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
             store.set_meta("crawl_params", params)
             if network is not None:
                 store.set_meta("network", dict(network))
-        if workers > 1:
+        if workers > 1 or "COBWEB_REDIS_URL" in (settings or {}):  # several workers share the frontier
             from crawler.workers.coordinator import run_workers
 
             return run_workers(run_dir, params, {**overrides, **(settings or {})}, workers, lock_fd)

@@ -30,6 +30,7 @@ EXAMPLE = """example:
   cobweb crawl --seeds seeds.txt -k esim -o runs/esim --operator "J. Doe, abuse desk"
   cobweb crawl --seeds seeds.txt -k esim -o runs/quick --no-warc
   cobweb crawl --seeds seeds.txt -k esim -o runs/esim --workers 4
+  cobweb crawl --seeds seeds.txt -k esim -o shards/host1 --redis redis://:PASSWORD@10.0.0.5:6379/0 --run esim
 
 A run remembers how it reached the network (--proxy, http_proxy, or directly)
 and refuses to resume another way unless --proxy URL or --direct says so. URLs
@@ -78,6 +79,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=positive_int, metavar="N", default=None,
                    help="worker processes on this machine sharing the crawl (default: one per "
                         "core, or $COBWEB_WORKERS; 1: one process)")
+    p.add_argument("--redis", metavar="URL",
+                   help="share the crawl NAME through this Redis (redis://[:PASSWORD@]HOST:6379/0): "
+                        "this machine's workers are some of its workers, RUN_DIR is their shard "
+                        "(merge shards with cobweb collect)")
+    p.add_argument("--run", metavar="NAME", dest="run_name", help="with --redis: the shared crawl's name")
     add_render_arguments(p)
     p.set_defaults(func=run)
     return p
@@ -289,11 +295,30 @@ def worker_count(args: argparse.Namespace) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+def redis_settings(args: argparse.Namespace) -> dict:
+    """The settings of ``--redis URL --run NAME`` (a worker of a crawl shared through Redis).
+
+    >>> redis_settings(argparse.Namespace(redis=None, run_name=None))
+    {}
+    >>> sorted(redis_settings(argparse.Namespace(redis="redis://h:6379/0", run_name="esim")))
+    ['COBWEB_FRONTIER_CLASS', 'COBWEB_REDIS_URL', 'COBWEB_RUN_NAME', 'COBWEB_SITE_BUDGET_CLASS']
+    """
+    if bool(args.redis) != bool(args.run_name):
+        raise UserError("--redis URL and --run NAME go together, e.g. --redis redis://HOST:6379/0 --run esim")
+    if not args.redis:
+        return {}
+    if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError("--redis takes a URL like redis://HOST:6379/0 (or rediss:// for TLS)")
+    return {"COBWEB_FRONTIER_CLASS": "crawler.frontier.redis_streams.RedisStreamsFrontier",
+            "COBWEB_SITE_BUDGET_CLASS": "crawler.sitebudget.redis.RedisSiteBudget",
+            "COBWEB_REDIS_URL": args.redis, "COBWEB_RUN_NAME": args.run_name}
+
+
 def run(args: argparse.Namespace) -> int:
     from crawler.diskfull import DISK_FULL
     from crawler.runlock import RunLocked
 
-    settings = dict(args.settings)
+    settings = {**dict(args.settings), **redis_settings(args)}
     try:
         summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
     except RunLocked as exc:

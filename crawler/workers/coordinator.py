@@ -12,6 +12,11 @@ id: it queues again what it had in flight (no page is lost) and goes on.
 Ctrl-C (SIGINT) and SIGTERM are passed on to the workers, which stop as one
 crawl does. The result is one ordinary run folder.
 
+With ``--redis URL --run NAME`` (``COBWEB_REDIS_URL`` in the settings) the
+workers use the Redis frontier and site budget instead (other machines' workers
+share them; worker ids carry the host name), and the run folder is this
+machine's shard, merged with the others by ``cobweb collect``.
+
 >>> worker_ids(3)
 ['w1', 'w2', 'w3']
 >>> page_shares(10, 3), page_shares(0, 2)
@@ -24,11 +29,12 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,9 +52,9 @@ MAX_RESTARTS = 5
 _POLL = 0.2
 
 
-def worker_ids(n: int) -> list[str]:
-    """The ids of ``n`` local workers."""
-    return [f"w{i}" for i in range(1, n + 1)]
+def worker_ids(n: int, prefix: str = "") -> list[str]:
+    """The ids of ``n`` workers of this machine."""
+    return [f"{prefix}w{i}" for i in range(1, n + 1)]
 
 
 def page_shares(max_pages: int, n: int) -> list[int]:
@@ -84,9 +90,11 @@ def run_workers(run_dir: Path, params: Mapping[str, Any], overrides: Mapping[str
     :func:`crawler.runner.summarize`). ``lock_fd``: the run lock this process holds."""
     started = time.monotonic()
     frontier = SQLiteFrontier.for_run(run_dir)
-    try:  # what a resume does, once for all workers
-        requeued = frontier.requeue_in_flight()
-        retried = frontier.requeue_dropped(overrides.get("COBWEB_RETRY_DROPPED", NETWORK_REASONS))
+    shared = "COBWEB_REDIS_URL" in overrides  # other machines crawl too: their entries stay as they are
+    try:  # what a resume does, once for all workers (with Redis: each worker's reclaim instead)
+        requeued = 0 if shared else frontier.requeue_in_flight()
+        retried = 0 if shared else frontier.requeue_dropped(overrides.get("COBWEB_RETRY_DROPPED",
+                                                                          NETWORK_REASONS))
         shares = page_shares(int(params.get("max_pages") or 0), n)
         interrupted = 0
 
@@ -100,10 +108,13 @@ def run_workers(run_dir: Path, params: Mapping[str, Any], overrides: Mapping[str
 
         with tempfile.TemporaryDirectory(prefix="cobweb-workers-") as tmp:
             workers = []
-            for wid, share in zip(worker_ids(n), shares):
+            prefix = f"{socket.gethostname()}-{run_dir.name}-" if shared else ""  # unique across machines
+            for wid, share in zip(worker_ids(n, prefix), shares):
                 job = Path(tmp) / f"{wid}.job.json"
                 settings = {**overrides, "COBWEB_WORKER_ID": wid, "COBWEB_SITE_BUDGET_ENABLED": True,
-                            "COBWEB_RETRY_DROPPED": [], "COBWEB_PROGRESS_ENABLED": False}
+                            "COBWEB_PROGRESS_ENABLED": False}
+                if not shared:
+                    settings["COBWEB_RETRY_DROPPED"] = []  # done above
                 job.write_text(json.dumps({"params": {**params, "max_pages": share}, "settings": settings,
                                            "log_level": logging.getLogger().getEffectiveLevel()}),
                                encoding="utf-8")
@@ -112,7 +123,7 @@ def run_workers(run_dir: Path, params: Mapping[str, Any], overrides: Mapping[str
             try:
                 for w in workers:
                     _start(w, run_dir, lock_fd)
-                _watch(workers, run_dir, lock_fd, frontier, lambda: interrupted)
+                _watch(workers, run_dir, lock_fd, lambda: shared or frontier.active(), lambda: interrupted)
             finally:
                 for s, handler in previous.items():
                     signal.signal(s, handler)
@@ -134,8 +145,8 @@ def run_workers(run_dir: Path, params: Mapping[str, Any], overrides: Mapping[str
         frontier.close()
 
 
-def _watch(workers: list[_Worker], run_dir: Path, lock_fd: int, frontier: SQLiteFrontier,
-           interrupted: Any) -> None:
+def _watch(workers: list[_Worker], run_dir: Path, lock_fd: int, work_left: Callable[[], bool],
+           interrupted: Callable[[], int]) -> None:
     """Wait for every worker; start again one that died while the crawl had work."""
     while True:
         running = 0
@@ -151,7 +162,7 @@ def _watch(workers: list[_Worker], run_dir: Path, lock_fd: int, frontier: SQLite
                 w.results.append(json.loads(w.summary.read_text(encoding="utf-8")))
             if rc in (0, 130) or interrupted():
                 continue
-            if w.restarts < MAX_RESTARTS and frontier.active():
+            if w.restarts < MAX_RESTARTS and work_left():
                 w.restarts += 1
                 logger.warning("worker %s died (exit status %s); starting it again (%s/%s)",
                                w.id, rc, w.restarts, MAX_RESTARTS)
