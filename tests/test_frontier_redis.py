@@ -96,6 +96,19 @@ def test_reclaim_requeues_a_dead_workers_entries_only(redis_server):  # noqa: F8
     live.close()
 
 
+def test_a_worker_started_again_under_its_id_requeues_its_claims(redis_server):  # noqa: F811
+    first = open_worker(redis_server, "w1")
+    other = open_worker(redis_server, "w2")
+    first.add([entry(f"http://s.example/{i}") for i in range(4)])
+    mine, theirs = {e.url for e in first.pop(2)}, {e.url for e in other.pop(1)}
+    # w1 dies; the coordinator starts it again at once (its heartbeat is still fresh)
+    again = open_worker(redis_server, "w1")
+    assert again.stats() == {"queued": 3, "in_flight": 1, "done": 0, "dropped": 0}
+    assert {e.url for e in again.pop(10)} == mine | {"http://s.example/3"}
+    assert other.done(theirs) == 1  # w2's claim untouched
+    first.close(), other.close(), again.close()
+
+
 def test_requeue_in_flight_after_a_crash(redis_server):  # noqa: F811
     f = open_worker(redis_server, "")
     f.add([entry(f"http://a.example/{i}") for i in range(5)])

@@ -1,8 +1,8 @@
-"""Three ``cobweb crawl`` workers sharing one crawl through Redis (issue 11), end to end.
+"""Three ``cobweb crawl --redis URL --run NAME`` workers sharing one crawl (issue 11), end to end.
 
-Each worker is its own process with its own run folder (its shard), all on the
-frontier and site budget of one Redis run. One worker is killed with SIGKILL
-mid-crawl and Redis (password-protected) is restarted once mid-crawl: the others
+Each stands for one machine with its own run folder (its shard), all on the
+frontier and site budget of one Redis run. One machine is lost (its processes
+killed with SIGKILL) mid-crawl and Redis (password-protected) is restarted once mid-crawl: the others
 go on, take back the dead worker's in-flight URLs, and together store every page
 of the demo web exactly once (but for what the dead worker had in flight), with
 the per-site concurrency held across the workers. ``cobweb collect`` then makes
@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import os
 import signal
+import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,10 @@ DELAY = 0.15
 SITE_CONCURRENCY = 2
 RUN = "e2e"
 SECRET = "e2e-S3cret-pw"
+#: Fast heartbeats and reclaim, so the lost machine's URLs come back within seconds.
+TUNING = [a for s in (f"COBWEB_SITE_CONCURRENCY={SITE_CONCURRENCY}", "COBWEB_SITE_INTERVAL=0.05",
+                      "COBWEB_WORKER_HEARTBEAT=0.5", "COBWEB_WORKER_STALE_AFTER=4")
+          for a in ("-s", s)]
 
 
 def files_hold(folder: Path, secret: str) -> list[Path]:
@@ -51,15 +56,15 @@ def files_hold(folder: Path, secret: str) -> list[Path]:
     return found
 
 
-def redis_settings(url: str, worker: str) -> list[str]:
-    settings = {
-        "COBWEB_FRONTIER_CLASS": "crawler.frontier.redis_streams.RedisStreamsFrontier",
-        "COBWEB_SITE_BUDGET_CLASS": "crawler.sitebudget.redis.RedisSiteBudget",
-        "COBWEB_SITE_BUDGET_ENABLED": "1", "COBWEB_REDIS_URL": url, "COBWEB_RUN_NAME": RUN,
-        "COBWEB_WORKER_ID": worker, "COBWEB_WORKER_HEARTBEAT": "0.5",
-        "COBWEB_WORKER_STALE_AFTER": "4", "COBWEB_SITE_CONCURRENCY": str(SITE_CONCURRENCY),
-        "COBWEB_SITE_INTERVAL": "0.05"}
-    return [a for k, v in settings.items() for a in ("-s", f"{k}={v}")]
+def worker_pid(coordinator: int, timeout: float = 60) -> int:
+    """The worker process a ``cobweb crawl --workers 1`` coordinator started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{coordinator}/task/{coordinator}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError("the coordinator started no worker")
 
 
 def in_flight_of(url: str, worker: str) -> set[str]:
@@ -85,28 +90,31 @@ def test_three_redis_workers_one_killed_and_a_redis_restart(tmp_path):
         for url in demo.web.urls():
             demo.web.resolve("HEAD", url).delay = DELAY
         demo.web.reset_counts()
-        shards = {w: tmp_path / w for w in ("w1", "w2", "w3")}
-        procs = {w: cobweb("crawl", "--seeds", str(seeds), *keywords, "-o", str(run), "--proxy",
-                           proxy.url, "--depth", "3", "--workers", "1",
-                           *redis_settings(server.url, w))
-                 for w, run in shards.items()}
-        # kill w2 with SIGKILL while it has URLs in flight
+        # three machines, one worker each, each with its shard folder
+        shards = {m: tmp_path / m for m in ("m1", "m2", "m3")}
+        procs = {m: cobweb("crawl", "--seeds", str(seeds), *keywords, "-o", str(run), "--proxy",
+                           proxy.url, "--depth", "3", "--workers", "1", "--redis", server.url,
+                           "--run", RUN, *TUNING)
+                 for m, run in shards.items()}
+        # machine m2 is lost (its worker and its coordinator killed) while it has URLs in flight
+        worker = worker_pid(procs["m2"].pid)
         deadline = time.monotonic() + 180
         lost: set[str] = set()
         while time.monotonic() < deadline and not lost:
             if len(page_fetches(demo.web)) >= 20:
-                os.kill(procs["w2"].pid, signal.SIGSTOP)
-                lost = in_flight_of(server.url, "w2")
+                os.kill(worker, signal.SIGSTOP)
+                lost = in_flight_of(server.url, f"{socket.gethostname()}-m2-w1")
                 if not lost:
-                    os.kill(procs["w2"].pid, signal.SIGCONT)
+                    os.kill(worker, signal.SIGCONT)
             time.sleep(0.05)
-        assert lost, "w2 never had URLs in flight"
-        os.kill(procs["w2"].pid, signal.SIGKILL)
-        procs["w2"].communicate()
+        assert lost, "m2 never had URLs in flight"
+        os.kill(procs["m2"].pid, signal.SIGKILL)
+        os.kill(worker, signal.SIGKILL)
+        procs["m2"].communicate()
         # Redis goes away for a second and comes back with its data (append-only file)
         server.restart(down_for=1.0)
         logs = {}
-        for w in ("w1", "w3"):
+        for w in ("m1", "m3"):
             out, err = procs[w].communicate(timeout=600)
             assert procs[w].returncode == 0, f"{w}: exit {procs[w].returncode}\n{out}\n{err[-3000:]}"
             logs[w] = out + err
@@ -118,13 +126,13 @@ def test_three_redis_workers_one_killed_and_a_redis_restart(tmp_path):
         assert "Traceback" not in log
         assert "paused, retrying until it is back" in log and "is back after" in log
     assert int(counts["queued"]) == int(counts["in_flight"]) == 0
-    # every page of the single crawl stored once across the shards, but for w2's lost claims
+    # every page of the single crawl stored once across the shards, but for the lost claims of m2
     stored = [u for run in shards.values() if (run / "crawl.sqlite").exists()
               for u in stored_urls(run)]
     twice = {u for u, n in Counter(stored).items() if n > 1}
     assert {canonical_url(u) for u in twice} <= lost
     assert set(stored) == set(stored_urls(single))
-    # nothing fetched twice but what w2 had in flight
+    # nothing fetched twice but what m2 had in flight
     refetched = {canonical_url(u) for u, n in page_fetches(demo.web).items() if n > 1}
     assert refetched <= lost
     # the per-site budget held across the three workers

@@ -185,8 +185,9 @@ return n
 """
 
 # Queue again the in-flight entries of dead consumers (ARGV[4] = 'stale': heartbeat older
-# than ARGV[3] ms, never ARGV[5] itself) or of every consumer (ARGV[4] = 'all', a resumed
-# single-worker run). XCLAIM with min-idle makes the claim safe against a concurrent
+# than ARGV[3] ms, never ARGV[5] itself), of ARGV[5] itself (ARGV[4] = 'self': a worker
+# starting again under the id of one that died) or of every consumer (ARGV[4] = 'all', a
+# resumed single-worker run). XCLAIM with min-idle makes the claim safe against a concurrent
 # reclaimer; the claimed entries are acknowledged, deleted and added again as queued.
 _RECLAIM = _LUA_HEAD + """
 local stale_ms, mode, claimer = tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -200,7 +201,8 @@ for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
     if c[k] == 'name' then name = c[k + 1] elseif c[k] == 'pending' then pending = c[k + 1] end
   end
   local beat = tonumber(redis.call('HGET', workers, name) or '0')
-  local dead = mode == 'all' or (name ~= claimer and now - beat > stale_ms)
+  local dead = mode == 'all' or (mode == 'self' and name == claimer)
+    or (mode == 'stale' and name ~= claimer and now - beat > stale_ms)
   if dead then
     while pending > 0 do
       local p = redis.call('XPENDING', stream, group, 'IDLE', min_idle, '-', '+', 500, name)
@@ -289,6 +291,8 @@ class RedisStreamsFrontier(Frontier):
             ("requeue_dropped", _REQUEUE_DROPPED), ("reclaim", _RECLAIM),
             ("heartbeat", _HEARTBEAT))}
         self._ensure_group()
+        if worker_id:  # the only worker ("") requeues everything in requeue_in_flight()
+            self._requeue_own()
         self.heartbeat()
 
     @classmethod
@@ -386,6 +390,14 @@ class RedisStreamsFrontier(Frontier):
     def heartbeat(self) -> None:
         """This worker is alive (Redis server time, so clocks of machines do not matter)."""
         self._run("heartbeat", [self.consumer])
+
+    def _requeue_own(self) -> None:
+        """Entries in flight under this worker id belong to an earlier process that died
+        (a worker started again under its id): queue them again."""
+        changed = int(self._run("reclaim", [0, "self", self.consumer]))
+        if changed:
+            logger.warning("frontier: %s URLs in flight at an earlier worker %s queued again",
+                           changed, self.consumer)
 
     def reclaim(self, stale_after: float) -> int:
         """Queue again the in-flight entries of workers silent for ``stale_after`` seconds."""
