@@ -109,6 +109,20 @@ def test_a_worker_started_again_under_its_id_requeues_its_claims(redis_server): 
     first.close(), other.close(), again.close()
 
 
+def test_a_pop_retried_after_a_lost_reply_gets_the_same_entries(redis_server):  # noqa: F811
+    f = open_worker(redis_server, "w")
+    f.add([entry(f"http://s.example/{i}") for i in range(5)])
+    token = f"{f.prefix}reply:lost"
+    first = f._run("pop", [f.consumer, 2], (token, f._last_reply))  # the reply never arrives
+    again = f._run("pop", [f.consumer, 2], (token, f._last_reply))  # RedisLink retries the call
+    assert again == first and len(first) == 2
+    assert f.stats()["in_flight"] == 2
+    f._last_reply = token  # as pop() does once the reply arrives
+    f.pop(1)  # the next pop deletes the saved reply
+    assert not f.link.client.exists(token)
+    f.close()
+
+
 def test_requeue_in_flight_after_a_crash(redis_server):  # noqa: F811
     f = open_worker(redis_server, "")
     f.add([entry(f"http://a.example/{i}") for i in range(5)])
