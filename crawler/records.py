@@ -95,6 +95,7 @@ DropReason = Literal[
     "url_trap",  # self-similar URL growth: repeated path segments, too many segments or parameters
     "headers_too_large",  # response headers over COBWEB_MAX_HEADER_BYTES or COBWEB_MAX_HEADERS
     "extraction_budget",  # page stored, but an extraction budget ran out: part of it not read
+    "bad_entry",  # a shared (Redis) frontier entry that is not plain JSON: never unpickled
 ]
 
 

@@ -24,7 +24,7 @@ from scrapy.settings import Settings
 from crawler.extensions import Progress, dropped_by_reason, dropped_total, pages_fetched
 from crawler.frontier.base import NETWORK_REASONS
 from crawler.render.summary import render_summary
-from crawler.runlock import run_lock
+from crawler.runlock import lock_for_workers
 from crawler.spiders.keywords import KeywordsSpider, read_seeds
 from crawler.store import PageStore, store_path
 
@@ -163,7 +163,7 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
               settings: Mapping[str, Any] | None = None, direct: bool = False,
               network: Mapping[str, Any] | None = None,
               retry_dropped: Sequence[str] = (), render: str | None = None,
-              searchbot_view: bool = False) -> dict[str, Any]:
+              searchbot_view: bool = False, workers: int = 1) -> dict[str, Any]:
     """Crawl from seeds into ``run_dir`` and return :func:`summarize`'s dict.
 
     With ``resume=True`` the parameters stored by the first run are used
@@ -174,8 +174,9 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
     is kept in the store's metadata. URLs dropped for a reason in
     ``retry_dropped`` are queued again, on top of network failures (always).
     ``render`` (never, auto, always) and ``searchbot_view`` set rendering
-    (issue 12); None keeps COBWEB_RENDER_MODE. One crawl process per run: a
-    second one raises :class:`crawler.runlock.RunLocked`.
+    (issue 12); None keeps COBWEB_RENDER_MODE. One crawl per run: a second
+    one raises :class:`crawler.runlock.RunLocked`. ``workers`` > 1 crawls
+    with that many worker processes (:mod:`crawler.workers.coordinator`).
     """
     run_dir = Path(run_dir)
     if resume:
@@ -198,15 +199,19 @@ def run_crawl(run_dir: str | Path, *, keywords: Sequence[str] = (), urls: Sequen
         overrides["HTTPPROXY_ENABLED"] = False  # http_proxy/https_proxy ignored
     if retry_dropped:
         overrides["COBWEB_RETRY_DROPPED"] = sorted({*NETWORK_REASONS, *retry_dropped})
-    with run_lock(run_dir):  # one crawl process per run (crawler.runlock.RunLocked)
+    with lock_for_workers(run_dir) as lock_fd:  # one crawl per run (crawler.runlock.RunLocked)
         with PageStore.open_run(run_dir) as store:
             store.set_meta("crawl_params", params)
             if network is not None:
                 store.set_meta("network", dict(network))
-        return _crawl(run_dir, params, {**overrides, **(settings or {})})
+        if workers > 1 or "COBWEB_REDIS_URL" in (settings or {}):  # several workers share the frontier
+            from crawler.workers.coordinator import run_workers
+
+            return run_workers(run_dir, params, {**overrides, **(settings or {})}, workers, lock_fd)
+        return crawl_here(run_dir, params, {**overrides, **(settings or {})})
 
 
-def _crawl(run_dir: Path, params: CrawlParams, overrides: Mapping[str, Any]) -> dict[str, Any]:
+def crawl_here(run_dir: Path, params: CrawlParams, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Run the crawl in this process; return its summary."""
     # Scrapy's loggers are set to DEBUG when the process starts; the caller's
     # logging configuration (the root logger's level) decides what shows.

@@ -26,6 +26,15 @@ How a URL moves (see ``docs/frontier.md``):
   ``COBWEB_RETRY_DROPPED`` (network-level failures by default, see
   :data:`crawler.frontier.base.NETWORK_REASONS`; ``cobweb crawl --retry-dropped``
   adds more) are queued again: a failed network path never loses URLs.
+
+With a worker id (``COBWEB_WORKER_ID``, see ``docs/workers.md``) the frontier
+is shared with other workers: nothing is requeued at open but the claims of
+workers whose heartbeat is stale (:meth:`Frontier.reclaim`); every
+``COBWEB_WORKER_POLL`` seconds the scheduler sends its heartbeat (when
+``COBWEB_WORKER_HEARTBEAT`` seconds have passed), reclaims, and reads
+:meth:`Frontier.active`: a worker with nothing queued locally keeps polling
+while any worker has entries queued or in flight (they may add links), and
+stops when the shared crawl is finished.
 """
 
 from __future__ import annotations
@@ -35,11 +44,15 @@ import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+import time
+
 from scrapy import Request, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.misc import build_from_crawler, load_object
+from twisted.internet import task
 
 from crawler.frontier.base import NETWORK_REASONS, Frontier, FrontierEntry
+from crawler.middlewares.sitebudget import SLOT_META
 from crawler.records import PageRecord
 from crawler.signals import request_rejected
 from crawler.spiders.outcome import FetchOutcome
@@ -60,7 +73,7 @@ _CALLBACK = "cobweb_callback"
 _ERRBACK = "cobweb_errback"
 #: Meta set by the downloader for one attempt; never carried over.
 _TRANSIENT_META = frozenset({FRONTIER_KEY, "download_latency", "download_slot", "depth", "referer",
-                             WARC_META})
+                             WARC_META, SLOT_META})
 _PLAIN = (str, int, float, bool, type(None))
 #: Canonical URLs remembered as known to the frontier, to spare a lookup per link.
 _KNOWN_MAX = 200_000
@@ -84,10 +97,20 @@ class FrontierScheduler(BaseScheduler):
         A :class:`Frontier` subclass, built with ``from_crawler`` when the spider opens.
     batch_size : int
         Entries popped per frontier round trip.
+    retry_dropped : tuple of str
+        Drop reasons whose entries are queued again when the spider opens.
+    worker_id : str
+        ``COBWEB_WORKER_ID``; ``""``: the only worker of its frontier.
+    heartbeat, stale_after, poll : float
+        Seconds (``COBWEB_WORKER_HEARTBEAT``, ``COBWEB_WORKER_STALE_AFTER``,
+        ``COBWEB_WORKER_POLL``): how often a worker says it is alive, when
+        another worker's claims are taken back, how often it looks at the
+        shared frontier.
     """
 
     def __init__(self, crawler: Crawler, frontier_cls: type[Frontier], batch_size: int = 64,
-                 retry_dropped: tuple[str, ...] = NETWORK_REASONS) -> None:
+                 retry_dropped: tuple[str, ...] = NETWORK_REASONS, worker_id: str = "",
+                 heartbeat: float = 5.0, stale_after: float = 30.0, poll: float = 0.5) -> None:
         self.crawler = crawler
         self.frontier_cls = frontier_cls
         self.batch_size = max(1, batch_size)
@@ -100,20 +123,36 @@ class FrontierScheduler(BaseScheduler):
         self._ready: deque[FrontierEntry] = deque()
         self._buffer: dict[str, FrontierEntry] = {}
         self._known: set[str] = set()
+        self.worker_id = worker_id
+        self.heartbeat, self.stale_after, self.poll = heartbeat, stale_after, poll
+        self._active = True  # the shared frontier's active(), read every `poll` seconds
+        self._beat_at = 0.0
+        self._poller: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         settings = crawler.settings
         return cls(crawler, load_object(settings["COBWEB_FRONTIER_CLASS"]),
                    settings.getint("COBWEB_FRONTIER_BATCH", 64),
-                   tuple(settings.getlist("COBWEB_RETRY_DROPPED", list(NETWORK_REASONS))))
+                   tuple(settings.getlist("COBWEB_RETRY_DROPPED", list(NETWORK_REASONS))),
+                   settings.get("COBWEB_WORKER_ID") or "",
+                   settings.getfloat("COBWEB_WORKER_HEARTBEAT", 5.0),
+                   settings.getfloat("COBWEB_WORKER_STALE_AFTER", 30.0),
+                   settings.getfloat("COBWEB_WORKER_POLL", 0.5))
 
     # -- BaseScheduler -------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
         self.frontier = build_from_crawler(self.frontier_cls, self.crawler)
-        requeued = self.frontier.requeue_in_flight()
+        if self.worker_id:  # a shared frontier: only dead workers' claims come back
+            self.frontier.heartbeat()
+            self._beat_at = time.monotonic()
+            requeued = self.frontier.reclaim(self.stale_after)
+            self._poller = task.LoopingCall(self._poll)
+            self._poller.start(self.poll, now=False)
+        else:
+            requeued = self.frontier.requeue_in_flight()
         retried = self.frontier.requeue_dropped(self.retry_dropped)
         if retried:
             self.stats.set_value("cobweb/frontier/retried_drops", retried)
@@ -122,6 +161,8 @@ class FrontierScheduler(BaseScheduler):
         counts = self.frontier.stats()
         self._started = counts["done"] + counts["dropped"]
         self.stats.set_value("cobweb/frontier/finished_before", self._started)
+        if self.worker_id:  # a worker's --max-pages is its share of this run (docs/workers.md)
+            self._started = 0
         self.max_pages = int(getattr(spider, "max_pages", 0) or 0)
         self._set_stats()
         if self._started or requeued:
@@ -137,6 +178,8 @@ class FrontierScheduler(BaseScheduler):
     def close(self, reason: str) -> None:
         if self.frontier is None:
             return
+        if self._poller is not None and self._poller.running:
+            self._poller.stop()
         self._flush()
         while self._ready:  # popped but never handed to the engine (a stop, Ctrl-C): queued again
             self.frontier.retry(self._ready.popleft())
@@ -152,6 +195,8 @@ class FrontierScheduler(BaseScheduler):
             return True
         if self._budget_left() <= 0:
             return False
+        if self.worker_id:  # the crawl goes on while any worker has work
+            return bool(self._buffer) or self._active
         return bool(self._buffer) or self._frontier.pending() > 0
 
     def __len__(self) -> int:
@@ -201,6 +246,25 @@ class FrontierScheduler(BaseScheduler):
                 return None
         self.stats.inc_value("scheduler/dequeued")
         return self._request(self._ready.popleft())
+
+    # -- several workers -----------------------------------------------------
+
+    def _poll(self) -> None:
+        """Heartbeat, reclaim and read the shared frontier's state; wake the engine, which
+        otherwise looks for requests only when one of its own downloads ends."""
+        frontier = self.frontier
+        if frontier is None:
+            return
+        now = time.monotonic()
+        if now - self._beat_at >= self.heartbeat:
+            self._beat_at = now
+            frontier.heartbeat()
+            if frontier.reclaim(self.stale_after):
+                self.stats.inc_value("cobweb/frontier/reclaimed")
+        self._active = frontier.active()
+        slot = getattr(self.crawler.engine, "_slot", None)  # Scrapy has no public "look again"
+        if slot is not None and not self._ready:
+            slot.nextcall.schedule()
 
     # -- entries and requests ------------------------------------------------
 

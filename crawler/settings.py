@@ -219,3 +219,38 @@ COBWEB_WARC_REVISITS = True  # a payload archived before in the run: a revisit r
 COBWEB_OPERATOR = ""
 DOWNLOADER_MIDDLEWARES.update({"crawler.warc.capture.WarcCaptureMiddleware": 950})
 # --- end of WARC evidence ---
+
+# --- several workers on one frontier (issue 11, docs/workers.md) ---
+# COBWEB_WORKER_ID names this process among the workers sharing one frontier
+# ("" = the only worker: today's single process). A worker sends a heartbeat
+# every COBWEB_WORKER_HEARTBEAT s; the URLs in flight at a worker silent for
+# COBWEB_WORKER_STALE_AFTER s are queued again for the others; an idle worker
+# looks at the shared frontier every COBWEB_WORKER_POLL s.
+COBWEB_WORKER_ID = ""
+COBWEB_WORKER_HEARTBEAT = 5.0
+COBWEB_WORKER_STALE_AFTER = 30.0
+COBWEB_WORKER_POLL = 0.5
+# Per-site politeness held across all workers (crawler/sitebudget/): at most
+# COBWEB_SITE_CONCURRENCY requests in flight per registered domain (None: the
+# value of CONCURRENT_REQUESTS_PER_DOMAIN) and COBWEB_SITE_INTERVAL s between
+# two request starts to one site; a slot not released within COBWEB_SITE_LEASE
+# s (None: DOWNLOAD_TIMEOUT + 30) is free again. On when several workers run
+# (`cobweb crawl --workers N` sets COBWEB_SITE_BUDGET_ENABLED).
+COBWEB_SITE_BUDGET_ENABLED = False
+COBWEB_SITE_BUDGET_CLASS = "crawler.sitebudget.sqlite.SQLiteSiteBudget"
+COBWEB_SITE_CONCURRENCY = None
+COBWEB_SITE_INTERVAL = 0.25
+COBWEB_SITE_LEASE = None
+DOWNLOADER_MIDDLEWARES.update({"crawler.middlewares.sitebudget.SiteBudgetMiddleware": 940})
+# --- end of several workers ---
+
+# --- shared crawl on Redis (issue 11, docs/scale-out.md) ---
+# `cobweb crawl --redis URL --run NAME` sets COBWEB_REDIS_URL and COBWEB_RUN_NAME and
+# names the Redis frontier and site budget (crawler/frontier/redis_streams.py,
+# crawler/sitebudget/redis.py). redis:// or rediss:// (TLS); a password not in the URL
+# comes from COBWEB_REDIS_PASSWORD or the environment variable of that name. Logs show
+# the URL with its password as ***.
+COBWEB_REDIS_URL = ""
+COBWEB_RUN_NAME = ""
+COBWEB_REDIS_PASSWORD = ""
+# --- end of shared crawl on Redis ---

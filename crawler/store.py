@@ -366,8 +366,9 @@ class PageStore:
         key = (kind, label)
         found = self._artifact_ids.get(key)
         if found is None:
-            found = cur.execute(
-                "INSERT INTO artifacts (kind, label) VALUES (?, ?) RETURNING id", key
+            found = cur.execute(  # another worker process may have added it since the cache was read
+                "INSERT INTO artifacts (kind, label) VALUES (?, ?)"
+                " ON CONFLICT(kind, label) DO UPDATE SET kind = excluded.kind RETURNING id", key
             ).fetchone()[0]
             self._artifact_ids[key] = found
         return found

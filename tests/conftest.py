@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -9,6 +10,12 @@ import pytest
 
 from crawler.demoweb.generate import DemoWeb, build_demo_web
 from crawler.demoweb.server import VirtualWeb, VirtualWebProxy
+
+
+# `cobweb crawl` runs one worker per core by default; the tests that count requests or
+# compare a crawl's output with a fixed one run one process (tests/test_workers*.py
+# run several, with --workers N).
+os.environ.setdefault("COBWEB_WORKERS", "1")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import get_args
 
-from crawler.cli.args import non_negative_int, setting
+from crawler.cli.args import non_negative_int, positive_int, setting
 from crawler.cli.errors import UserError
 from crawler.cli.network import (check_proxy_reachable, network_path, resume_path,
                                  stored_path)
@@ -29,11 +29,14 @@ EXAMPLE = """example:
   cobweb crawl --seeds seeds.txt -k esim -o runs/js --render always --searchbot-view
   cobweb crawl --seeds seeds.txt -k esim -o runs/esim --operator "J. Doe, abuse desk"
   cobweb crawl --seeds seeds.txt -k esim -o runs/quick --no-warc
+  cobweb crawl --seeds seeds.txt -k esim -o runs/esim --workers 4
+  cobweb crawl --seeds seeds.txt -k esim -o shards/host1 --redis redis://:PASSWORD@10.0.0.5:6379/0 --run esim
 
 A run remembers how it reached the network (--proxy, http_proxy, or directly)
 and refuses to resume another way unless --proxy URL or --direct says so. URLs
 that failed on the network (connection errors, timeouts) stay retryable: each
-resume queues them again."""
+resume queues them again. --workers N crawls with N processes on this machine
+(default: one per core, or $COBWEB_WORKERS); --workers 1 is one process."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -73,6 +76,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="do not keep the exchanges in RUN_DIR/warc/*.warc.gz (kept by default)")
     p.add_argument("--operator", metavar="TEXT", default="",
                    help="who runs the crawl (name, contact), written into each WARC file's warcinfo")
+    p.add_argument("--workers", type=positive_int, metavar="N", default=None,
+                   help="worker processes on this machine sharing the crawl (default: one per "
+                        "core, or $COBWEB_WORKERS; 1: one process)")
+    p.add_argument("--redis", metavar="URL",
+                   help="share the crawl NAME through this Redis (redis://[:PASSWORD@]HOST:6379/0): "
+                        "this machine's workers are some of its workers, RUN_DIR is their shard "
+                        "(merge shards with cobweb collect)")
+    p.add_argument("--run", metavar="NAME", dest="run_name", help="with --redis: the shared crawl's name")
     add_render_arguments(p)
     p.set_defaults(func=run)
     return p
@@ -113,6 +124,9 @@ def format_summary(summary: dict) -> str:
     if summary.get("retryable"):
         lines.append(f"{summary['retryable']} URLs the network did not reach stay retryable: "
                      f"cobweb crawl --resume {run_dir}")
+    if summary.get("workers"):
+        restarts = summary.get("restarts", 0)
+        lines.append(f"{summary['workers']} workers" + (f", {restarts} restarted after dying" if restarts else ""))
     lines.append(f"next: cobweb analyze {run_dir}")
     return "\n".join(lines)
 
@@ -214,7 +228,8 @@ def _new_crawl(args: argparse.Namespace, settings: dict) -> dict:
                      max_pages=max_pages, allow_private=args.allow_private,
                      user_agent=args.user_agent, warc=not args.no_warc, operator=args.operator,
                      settings=settings, render=args.render or "auto",
-                     searchbot_view=args.searchbot_view, **_path_args(path))
+                     searchbot_view=args.searchbot_view, workers=worker_count(args),
+                     **_path_args(path))
 
 
 def _checked_path(run_dir: Path | str, params: dict, args: argparse.Namespace) -> dict:
@@ -261,14 +276,49 @@ def _resume(args: argparse.Namespace, settings: dict) -> dict:
     path = _checked_path(run_dir, params, args)
     check_proxy_reachable(path)
     return run_crawl(run_dir, resume=True, retry_dropped=args.retry_dropped, settings=settings,
-                     render=args.render, **_path_args(path))
+                     render=args.render, workers=worker_count(args), **_path_args(path))
+
+
+def worker_count(args: argparse.Namespace) -> int:
+    """``--workers``, else ``$COBWEB_WORKERS``, else the number of cores.
+
+    >>> worker_count(argparse.Namespace(workers=3))
+    3
+    """
+    if args.workers:
+        return int(args.workers)
+    env = os.environ.get("COBWEB_WORKERS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise UserError(f"COBWEB_WORKERS={env} is no number of workers; set it to 1 or more")
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def redis_settings(args: argparse.Namespace) -> dict:
+    """The settings of ``--redis URL --run NAME`` (a worker of a crawl shared through Redis).
+
+    >>> redis_settings(argparse.Namespace(redis=None, run_name=None))
+    {}
+    >>> sorted(redis_settings(argparse.Namespace(redis="redis://h:6379/0", run_name="esim")))
+    ['COBWEB_FRONTIER_CLASS', 'COBWEB_REDIS_URL', 'COBWEB_RUN_NAME', 'COBWEB_SITE_BUDGET_CLASS']
+    """
+    if bool(args.redis) != bool(args.run_name):
+        raise UserError("--redis URL and --run NAME go together, e.g. --redis redis://HOST:6379/0 --run esim")
+    if not args.redis:
+        return {}
+    if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError("--redis takes a URL like redis://HOST:6379/0 (or rediss:// for TLS)")
+    return {"COBWEB_FRONTIER_CLASS": "crawler.frontier.redis_streams.RedisStreamsFrontier",
+            "COBWEB_SITE_BUDGET_CLASS": "crawler.sitebudget.redis.RedisSiteBudget",
+            "COBWEB_REDIS_URL": args.redis, "COBWEB_RUN_NAME": args.run_name}
 
 
 def run(args: argparse.Namespace) -> int:
     from crawler.diskfull import DISK_FULL
     from crawler.runlock import RunLocked
 
-    settings = dict(args.settings)
+    settings = {**dict(args.settings), **redis_settings(args)}
     try:
         summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
     except RunLocked as exc:

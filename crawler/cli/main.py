@@ -16,12 +16,14 @@ from typing import NoReturn
 
 from crawler.cli import analyze, crawl, demo, export, import_jsonl
 from crawler.cli import verify
+from crawler.cli import collect
 from crawler.cli.errors import USER_ERROR_EXIT, UserError, error_line
 
 __all__ = ["main", "build_parser", "CommandParser"]
 
 COMMANDS = (crawl, analyze, export, import_jsonl, demo)
 COMMANDS += (verify,)
+COMMANDS += (collect,)  # issue 11: merge worker shards
 
 #: Exit status after a closed pipe (``cobweb analyze RUN | head``): 128 + SIGPIPE, silently.
 BROKEN_PIPE_EXIT = 141

@@ -14,6 +14,12 @@ The Scrapy scheduler (:mod:`crawler.scheduler`) is the only user; the class is
 named by the ``COBWEB_FRONTIER_CLASS`` setting, so a Redis frontier can replace
 :class:`crawler.frontier.sqlite.SQLiteFrontier`. See ``docs/frontier.md``.
 
+Several workers (processes, machines) can share one frontier: each has a
+worker id (setting ``COBWEB_WORKER_ID``; ``""`` is the only worker), every
+:meth:`Frontier.pop` records which worker claimed each entry, a worker says it
+is alive with :meth:`Frontier.heartbeat`, and :meth:`Frontier.reclaim` queues
+again what a dead worker had in flight. See ``docs/workers.md``.
+
 >>> e = FrontierEntry.for_url("HTTP://A.example.com/x?utm_source=t#top", depth=1)
 >>> e.url, e.depth, e.target
 ('http://a.example.com/x', 1, 'http://a.example.com/x?utm_source=t')
@@ -128,6 +134,22 @@ class Frontier(ABC):
     @abstractmethod
     def stats(self) -> dict[str, int]:
         """Entry counts by state: ``queued``, ``in_flight``, ``done``, ``dropped``."""
+
+    # -- several workers (docs/workers.md) ------------------------------------
+
+    @abstractmethod
+    def heartbeat(self) -> None:
+        """This worker is alive (the scheduler calls it every ``COBWEB_WORKER_HEARTBEAT`` s)."""
+
+    @abstractmethod
+    def reclaim(self, stale_after: float) -> int:
+        """Queue again the in-flight entries of workers whose last heartbeat is older than
+        ``stale_after`` seconds; return how many. Never touches a live worker's entries."""
+
+    @abstractmethod
+    def active(self) -> bool:
+        """True while any entry is queued or in flight for any worker: the shared crawl is
+        finished when it is False."""
 
     @abstractmethod
     def close(self) -> None:

@@ -17,6 +17,21 @@ transaction survives ``kill -9``), and every method is one transaction.
 >>> f.dropped_counts(), f.requeue_dropped(["timeout"]), f.pending()
 ({'timeout': 1}, 1, 1)
 >>> f.close()
+
+Several processes share one file, each with its own worker id (see
+``docs/workers.md``): a claim is recorded per worker, and a worker whose
+heartbeat is stale loses its claims to the others.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "crawl.sqlite"
+>>> w1, w2 = SQLiteFrontier(path, worker_id="w1"), SQLiteFrontier(path, worker_id="w2")
+>>> w1.add([FrontierEntry.for_url("http://a.example/")]), [e.url for e in w1.pop(5)], w2.pop(5)
+(1, ['http://a.example/'], [])
+>>> w2.active(), w2.reclaim(stale_after=60), w2.reclaim(stale_after=-1), w2.stats()["queued"]
+(True, 0, 1, 1)
+>>> w2.done([w2.pop(1)[0].url]), w1.active()
+(1, False)
+>>> w1.close(); w2.close()
 """
 
 from __future__ import annotations
@@ -24,7 +39,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,9 +69,18 @@ CREATE TABLE IF NOT EXISTS frontier (
 );
 CREATE INDEX IF NOT EXISTS frontier_queued ON frontier (id) WHERE state = 0;
 CREATE INDEX IF NOT EXISTS frontier_in_flight ON frontier (id) WHERE state = 1;
+CREATE TABLE IF NOT EXISTS workers (
+    id TEXT PRIMARY KEY,
+    heartbeat REAL NOT NULL,
+    pid INTEGER NOT NULL DEFAULT 0
+);
 """
 #: Columns added after the first release: created in older files when opened.
-_ADDED_COLUMNS = {"fetch_url": "TEXT NOT NULL DEFAULT ''"}
+_ADDED_COLUMNS = {"fetch_url": "TEXT NOT NULL DEFAULT ''",
+                  "worker": "TEXT NOT NULL DEFAULT ''"}  # who claimed an in-flight entry
+#: Seconds a shared frontier's queue count is trusted before it is read again.
+_RECOUNT_AFTER = 0.5
+_CLAIMS_INDEX = "CREATE INDEX IF NOT EXISTS frontier_claims ON frontier (worker) WHERE state = 1"
 
 
 def _dump_meta(meta: dict) -> str:
@@ -68,28 +94,44 @@ class SQLiteFrontier(Frontier):
     ----------
     path : str or Path
         The database file (``":memory:"`` for tests); :meth:`for_run` opens the
-        one of a run directory. Single writer: one crawl process per file.
+        one of a run directory.
+    worker_id : str
+        This process's worker id (``COBWEB_WORKER_ID``); ``""``: the only
+        worker. With an id, several processes share the file (WAL, busy
+        timeout): queue counts are read from the file, not kept in memory, and
+        the entries left in flight under this id by an earlier process (a
+        worker restarted under its id) are queued again when it opens.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, worker_id: str = "") -> None:
         self.path = str(path)
+        self.worker_id = worker_id
         self.conn = connect(self.path, _SCHEMA)
         add_columns(self.conn, "frontier", _ADDED_COLUMNS)
+        self.conn.execute(_CLAIMS_INDEX)
         self._pending = self._count(_QUEUED)
+        self._counted_at = time.monotonic()
         self.crawler = None  # set by from_crawler: a full disk then stops its crawl
+        if worker_id:
+            self._take_over()
 
     @classmethod
-    def for_run(cls, run_dir: str | Path) -> SQLiteFrontier:
+    def for_run(cls, run_dir: str | Path, worker_id: str = "") -> SQLiteFrontier:
         """The frontier of a run directory (created if needed)."""
         Path(run_dir).mkdir(parents=True, exist_ok=True)
-        return cls(store_path(run_dir))
+        return cls(store_path(run_dir), worker_id)
 
     @classmethod
     def from_crawler(cls, crawler) -> SQLiteFrontier:  # noqa: ANN001
         """Open the frontier of the run directory of the crawler's spider."""
-        frontier = cls.for_run(crawler.spider.run_dir)
+        frontier = cls.for_run(crawler.spider.run_dir, crawler.settings.get("COBWEB_WORKER_ID") or "")
         frontier.crawler = crawler
         return frontier
+
+    @property
+    def shared(self) -> bool:
+        """Other processes may write this frontier."""
+        return bool(self.worker_id)
 
     def _count(self, state: int) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state = ?",
@@ -127,14 +169,17 @@ class SQLiteFrontier(Frontier):
         return self.conn.execute("SELECT 1 FROM frontier WHERE url = ?", (url,)).fetchone() is not None
 
     def pop(self, n: int) -> list[FrontierEntry]:
-        if n <= 0 or self._pending <= 0 or stopping_on_full_disk(self.crawler):
+        if n <= 0 or stopping_on_full_disk(self.crawler):
+            return []
+        if self._pending <= 0 and (not self.shared or not self._any(_QUEUED)):
             return []
         try:
             with self._transaction() as cur:
                 rows = cur.execute(
                     "SELECT id, url, depth, referer, meta, fetch_url FROM frontier WHERE state = 0"
                     " ORDER BY id LIMIT ?", (n,)).fetchall()
-                cur.executemany("UPDATE frontier SET state = 1 WHERE id = ?", [(r[0],) for r in rows])
+                cur.executemany("UPDATE frontier SET state = 1, worker = ? WHERE id = ?",
+                                [(self.worker_id, r[0]) for r in rows])
         except sqlite3.OperationalError as exc:
             if not stop_on_full_disk(self.crawler, exc):
                 raise
@@ -183,11 +228,51 @@ class SQLiteFrontier(Frontier):
             "SELECT reason, COUNT(*) FROM frontier WHERE state = 3 GROUP BY reason ORDER BY reason"))
 
     def pending(self) -> int:
+        if self.shared and time.monotonic() - self._counted_at >= _RECOUNT_AFTER:
+            self._pending = self._count(_QUEUED)  # other workers add and pop too
+            self._counted_at = time.monotonic()
         return self._pending
 
     def stats(self) -> dict[str, int]:
         counts = dict(self.conn.execute("SELECT state, COUNT(*) FROM frontier GROUP BY state"))
         return {name: int(counts.get(i, 0)) for i, name in enumerate(STATES)}
+
+    # -- several workers -------------------------------------------------------
+
+    def _any(self, state: int) -> bool:
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM frontier WHERE state = ?)",
+                                 (state,)).fetchone()[0] == 1
+
+    def _take_over(self) -> None:
+        """Register this worker; what an earlier process of the same id left in flight is
+        queued again (it died: this process has claimed nothing yet)."""
+        requeued = self._write(
+            "UPDATE frontier SET state = 0, worker = '' WHERE state = 1 AND worker = ?",
+            [(self.worker_id,)])
+        self._pending += requeued
+        if requeued:
+            logger.info("frontier: worker %s restarted, %s URLs it had in flight queued again",
+                        self.worker_id, requeued)
+        self.heartbeat()
+
+    def heartbeat(self) -> None:
+        self._write("INSERT INTO workers (id, heartbeat, pid) VALUES (?,?,?)"
+                    " ON CONFLICT(id) DO UPDATE SET heartbeat = excluded.heartbeat, pid = excluded.pid",
+                    [(self.worker_id, time.time(), os.getpid())])
+
+    def reclaim(self, stale_after: float) -> int:
+        changed = self._write(
+            "UPDATE frontier SET state = 0, worker = '' WHERE state = 1 AND worker != ?"
+            " AND worker IN (SELECT id FROM workers WHERE heartbeat < ?)",
+            [(self.worker_id, time.time() - stale_after)])
+        self._pending += changed
+        if changed:
+            logger.warning("frontier: %s URLs in flight at workers that stopped answering queued again",
+                           changed)
+        return changed
+
+    def active(self) -> bool:
+        return self._any(_QUEUED) or self._any(_IN_FLIGHT)
 
     def close(self) -> None:
         self.conn.close()

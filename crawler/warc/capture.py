@@ -130,8 +130,10 @@ class WarcCaptureMiddleware:
         if self.files is None:
             spider = self.crawler.spider
             params = spider.run_params() if hasattr(spider, "run_params") else None
+            worker = self.crawler.settings.get("COBWEB_WORKER_ID") or ""  # one file set per worker
             self.files = WarcFiles(warc_dir(spider.run_dir), max_size=self.max_size,
-                                   info=warcinfo_fields(self.crawler.settings, params))
+                                   info=warcinfo_fields(self.crawler.settings, params),
+                                   prefix=f"cobweb-{worker}" if worker else "cobweb")
         return self.files
 
     def close(self, **kwargs: Any) -> None:

@@ -118,8 +118,9 @@ class WarcFiles:
         self._name = ""
         self._size = 0
         self.warcinfo_id = ""
-        existing = sorted(self.directory.glob("*" + WARC_SUFFIX))
-        self._serial = len(existing)
+        existing = sorted(p for p in self.directory.glob(f"{prefix}-*{WARC_SUFFIX}")
+                          if p.name[len(prefix) + 1:][:1].isdigit())  # this writer's own files:
+        self._serial = len(existing)  # other workers of the run write theirs (their own prefix)
         if existing:
             repair_tail(existing[-1])
 
