@@ -164,16 +164,21 @@ def child_workers(proxy: str, seed: str, concurrency: int, per_site: int, run_di
             "maxrss_mb": _maxrss_mb(), "cpu_s": _cpu_s() + _children_cpu_s()}
 
 
+def start_server(args: argparse.Namespace, scripted: bool = False) -> tuple[subprocess.Popen, str]:
+    """The synthetic web served by a process of its own; the process and its proxy URL."""
+    server = subprocess.Popen(
+        [sys.executable, str(HERE), "--serve", *(["--scripted"] if scripted else []), "--pages",
+         str(args.pages), "--sites", str(args.sites), "--match-every", str(args.match_every)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return server, server.stdout.readline().strip()
+
+
 def bench_workers(args: argparse.Namespace) -> None:
     """Plain Scrapy, ``cobweb crawl --workers 1`` and ``--workers 2`` (and 2 through Redis)."""
     import os
 
-    server = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", "--pages", str(args.pages), "--sites",
-         str(args.sites), "--match-every", str(args.match_every)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, proxy = start_server(args)
     try:
-        proxy = server.stdout.readline().strip()
         print(f"web: {args.pages} pages on {args.sites} sites, served by pid {server.pid}; "
               f"CONCURRENT_REQUESTS={args.concurrency}, per site {args.per_site}, AutoThrottle off; "
               f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
@@ -315,12 +320,8 @@ def main() -> None:
         bench_workers(args)
         return
 
-    server = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", "--pages", str(args.pages), "--sites",
-         str(args.sites), "--match-every", str(args.match_every)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, proxy = start_server(args)
     try:
-        proxy = server.stdout.readline().strip()
         print(f"web: {args.pages} pages on {args.sites} sites, served by pid {server.pid} at {proxy}")
         print(f"both crawls: CONCURRENT_REQUESTS={args.concurrency}, per site {args.per_site}, "
               f"CONCURRENT_ITEMS={CONCURRENT_ITEMS}, AutoThrottle off")
@@ -362,12 +363,8 @@ def main() -> None:
 
 def bench_render(args: argparse.Namespace) -> None:
     """``cobweb crawl --render never`` against ``--render MODE`` on a scripted web."""
-    server = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", "--scripted", "--pages", str(args.pages), "--sites",
-         str(args.sites), "--match-every", str(args.match_every)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, proxy = start_server(args, scripted=True)
     try:
-        proxy = server.stdout.readline().strip()
         print(f"web: {args.pages} pages on {args.sites} sites, every {args.match_every}th a keyword"
               f" page whose contact a script builds; CONCURRENT_REQUESTS={args.concurrency},"
               f" AutoThrottle off")
