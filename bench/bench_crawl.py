@@ -40,6 +40,18 @@ by the pages it rendered, and the browser seconds per page and view).
 default), so the gain is measured in one run.
 
     .venv/bin/python bench/bench_crawl.py --render auto --pages 2000
+
+Workers (issue 11): ``--workers`` runs, in one run on the same web, plain
+Scrapy, ``cobweb crawl --workers 1`` and ``cobweb crawl --workers 2`` (local
+worker processes sharing the run's SQLite frontier and store), and with
+``--redis URL`` also 2 workers through Redis; it prints pages/s (pages fetched
+/ wall time from the crawl's start, worker start-up included), CPU ms per page
+(the crawl's processes together) and the ratio of 2 workers to plain Scrapy
+(target >= 1.7 on a 2-core machine). The per-site interval across workers
+(COBWEB_SITE_INTERVAL) is 0 here, as plain Scrapy has no delay; the per-site
+concurrency (--per-site) holds for all three.
+
+    .venv/bin/python bench/bench_crawl.py --workers --pages 5000 [--redis redis://127.0.0.1:6379/0]
 """
 
 from __future__ import annotations
@@ -128,6 +140,72 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child_workers(proxy: str, seed: str, concurrency: int, per_site: int, run_dir: str,
+                  workers: int, redis: str | None) -> dict:
+    """``cobweb crawl --workers N`` (through Redis with ``redis``)."""
+    import logging
+
+    from crawler.runner import run_crawl
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": per_site,
+                "CONCURRENT_ITEMS": CONCURRENT_ITEMS, "AUTOTHROTTLE_ENABLED": False,
+                "COBWEB_PROGRESS_ENABLED": False, "COBWEB_SITE_INTERVAL": 0.0}
+    if redis:
+        settings.update({"COBWEB_FRONTIER_CLASS": "crawler.frontier.redis_streams.RedisStreamsFrontier",
+                         "COBWEB_SITE_BUDGET_CLASS": "crawler.sitebudget.redis.RedisSiteBudget",
+                         "COBWEB_REDIS_URL": redis, "COBWEB_RUN_NAME": f"bench-{time.monotonic_ns()}"})
+    started = time.monotonic()
+    summary = run_crawl(run_dir, keywords=[KEYWORD], urls=[seed], depth=1000, proxy=proxy,
+                        render="never", settings=settings, workers=workers)
+    return {"pages": summary["fetched"], "hits": summary["hits"], "elapsed": time.monotonic() - started,
+            "maxrss_mb": _maxrss_mb(), "cpu_s": _cpu_s() + _children_cpu_s()}
+
+
+def start_server(args: argparse.Namespace, scripted: bool = False) -> tuple[subprocess.Popen, str]:
+    """The synthetic web served by a process of its own; the process and its proxy URL."""
+    server = subprocess.Popen(
+        [sys.executable, str(HERE), "--serve", *(["--scripted"] if scripted else []), "--pages",
+         str(args.pages), "--sites", str(args.sites), "--match-every", str(args.match_every)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return server, server.stdout.readline().strip()
+
+
+def bench_workers(args: argparse.Namespace) -> None:
+    """Plain Scrapy, ``cobweb crawl --workers 1`` and ``--workers 2`` (and 2 through Redis)."""
+    import os
+
+    server, proxy = start_server(args)
+    try:
+        print(f"web: {args.pages} pages on {args.sites} sites, served by pid {server.pid}; "
+              f"CONCURRENT_REQUESTS={args.concurrency}, per site {args.per_site}, AutoThrottle off; "
+              f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        kinds = [("plain scrapy", "plain"), ("cobweb 1 worker", "workers1"), ("cobweb 2 workers", "workers2")]
+        if args.redis:
+            kinds.append(("cobweb 2 via redis", "redis2"))
+        rates = {}
+        with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
+            for name, kind in kinds:
+                res = run_child(kind, args, proxy, Path(tmp))
+                rates[name] = res["pages"] / res["elapsed"]
+                hits = f", {res['hits']} hits" if "hits" in res else ""
+                print(f"{name:20s}: {res['pages']:6d} pages in {res['elapsed']:6.1f} s = {rates[name]:7.1f} pages/s,"
+                      f" CPU {1000 * res['cpu_s'] / max(res['pages'], 1):5.1f} ms/page{hits}", flush=True)
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        for name in rates:
+            if name != "plain scrapy":
+                print(f"ratio {name} / plain scrapy: {rates[name] / rates['plain scrapy']:.2f}"
+                      + (" (target >= 1.7)" if "2" in name else ""))
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+
+
 def child_plain(proxy: str, seed: str, concurrency: int, per_site: int) -> dict:
     import scrapy
     from scrapy.crawler import CrawlerProcess
@@ -191,7 +269,7 @@ def run_child(kind: str, args: argparse.Namespace, proxy: str, workdir: Path,
            "--pages", str(args.pages), "--sites", str(args.sites),
            "--concurrency", str(args.concurrency), "--per-site", str(args.per_site),
            "--run-dir", str(workdir / f"run-{kind}-{time.monotonic_ns()}"),
-           "--child-render", render]
+           "--child-render", render] + (["--redis", args.redis] if getattr(args, "redis", None) else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{kind} crawl failed:\n{out.stderr[-4000:]}")
@@ -214,7 +292,11 @@ def main() -> None:
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--warc-only", action="store_true",
                     help="only the two cobweb crawls, WARC on and off (no plain Scrapy crawl)")
-    ap.add_argument("--child", choices=("plain", "cobweb", "cobweb-nowarc"), help=argparse.SUPPRESS)
+    ap.add_argument("--workers", action="store_true",
+                    help="plain Scrapy, cobweb --workers 1 and --workers 2 (issue 11)")
+    ap.add_argument("--redis", metavar="URL", help="with --workers: also 2 workers through this Redis")
+    ap.add_argument("--child", choices=("plain", "cobweb", "cobweb-nowarc", "workers1", "workers2", "redis2"),
+                    help=argparse.SUPPRESS)
     ap.add_argument("--proxy", help=argparse.SUPPRESS)
     ap.add_argument("--run-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -232,16 +314,19 @@ def main() -> None:
         print(json.dumps(child_cobweb(args.proxy, seed, args.concurrency, args.per_site,
                                       args.run_dir, args.child_render, warc=args.child == "cobweb")))
         return
+    if args.child in ("workers1", "workers2", "redis2"):
+        print(json.dumps(child_workers(args.proxy, seed, args.concurrency, args.per_site, args.run_dir,
+                                       int(args.child[-1]), args.redis if args.child == "redis2" else None)))
+        return
     if args.render:
         bench_render(args)
         return
+    if args.workers:
+        bench_workers(args)
+        return
 
-    server = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", "--pages", str(args.pages), "--sites",
-         str(args.sites), "--match-every", str(args.match_every)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, proxy = start_server(args)
     try:
-        proxy = server.stdout.readline().strip()
         print(f"web: {args.pages} pages on {args.sites} sites, served by pid {server.pid} at {proxy}")
         print(f"both crawls: CONCURRENT_REQUESTS={args.concurrency}, per site {args.per_site}, "
               f"CONCURRENT_ITEMS={CONCURRENT_ITEMS}, AutoThrottle off")
@@ -283,12 +368,8 @@ def main() -> None:
 
 def bench_render(args: argparse.Namespace) -> None:
     """``cobweb crawl --render never`` against ``--render MODE`` on a scripted web."""
-    server = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", "--scripted", "--pages", str(args.pages), "--sites",
-         str(args.sites), "--match-every", str(args.match_every)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, proxy = start_server(args, scripted=True)
     try:
-        proxy = server.stdout.readline().strip()
         print(f"web: {args.pages} pages on {args.sites} sites, every {args.match_every}th a keyword"
               f" page whose contact a script builds; CONCURRENT_REQUESTS={args.concurrency},"
               f" AutoThrottle off")

@@ -12,24 +12,16 @@ import sqlite3
 
 import pytest
 from test_crawl_e2e import cobweb, finish, small_web
+from test_short_links_crawl import _pairs as page_artifacts
 
 from analysis.run import analyze_run
 from crawler.demoweb.server import VirtualWebProxy
-from crawler.store import PageStore, store_path
+from crawler.store import store_path
 from crawler.warc.verify import verify_run
 
 pytestmark = pytest.mark.e2e
 
 SEEDS = {"a": "http://portal.example.com/", "b": "http://cats.example.net/"}
-
-
-def _pages(run) -> dict[str, set[tuple[str, str]]]:
-    with PageStore(store_path(run)) as store:
-        urls = {p.id: p.url for p in store.iter_pages()}
-        out: dict[str, set[tuple[str, str]]] = {u: set() for u in urls.values()}
-        for pid, kind, label in store.iter_page_artifacts():
-            out[urls[pid]].add((kind, label))
-    return out
 
 
 def _campaigns(run) -> set[frozenset[str]]:
@@ -53,9 +45,9 @@ def test_collect_merges_shards_into_one_ordinary_run(shards, tmp_path):
     run = tmp_path / "run"
     out = finish(cobweb("collect", str(shards / "a"), str(shards / "b"), "-o", str(run)))
     assert "collected 2 shards" in out and "duplicates left out" in out
-    a, b = _pages(shards / "a"), _pages(shards / "b")
+    a, b = page_artifacts(shards / "a"), page_artifacts(shards / "b")
     assert set(a) & set(b), "the shards overlap"
-    merged = _pages(run)
+    merged = page_artifacts(run)
     assert merged == {**b, **a}  # every page once, with its artifacts
     with sqlite3.connect(store_path(run)) as con:
         assert con.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == len(merged)
