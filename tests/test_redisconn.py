@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from redis_server import RedisServer
@@ -80,3 +83,16 @@ def test_check_before_a_crawl(protected):
     with pytest.raises(UserError, match=r"redis://:\*\*\*@127.0.0.1:\d+/0 refused the credentials"):
         RedisLink(protected.url.replace(SECRET, "nope")).check()
 
+
+
+@pytest.mark.parametrize("password", ["wrong", None])
+def test_cobweb_crawl_with_refused_credentials_says_one_line(protected, password, tmp_path):
+    auth = f":{password}@" if password else ""
+    url = f"redis://{auth}127.0.0.1:{protected.port}/0"
+    done = subprocess.run([sys.executable, "-m", "crawler", "crawl", "http://s.example/", "-k", "esim",
+                           "-o", str(tmp_path / "run"), "--redis", url, "--run", "esim", "--workers", "1"],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 2, done.stderr[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cobweb crawl: Redis at"), done.stderr[-2000:]
+    assert "wrong" not in done.stderr and SECRET not in done.stderr

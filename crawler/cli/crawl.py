@@ -314,11 +314,25 @@ def redis_settings(args: argparse.Namespace) -> dict:
             "COBWEB_REDIS_URL": args.redis, "COBWEB_RUN_NAME": args.run_name}
 
 
+def _check_redis(settings: dict) -> None:
+    """One line (``UserError``) before the crawl if the shared crawl's Redis is
+    unreachable or refuses the credentials, not a traceback from a worker."""
+    from crawler.redisconn import RedisLink
+
+    link = RedisLink.from_settings(settings)
+    try:
+        link.check()
+    finally:
+        link.close()
+
+
 def run(args: argparse.Namespace) -> int:
     from crawler.diskfull import DISK_FULL
     from crawler.runlock import RunLocked
 
     settings = {**dict(args.settings), **redis_settings(args)}
+    if settings.get("COBWEB_REDIS_URL"):
+        _check_redis(settings)
     try:
         summary = _resume(args, settings) if args.resume else _new_crawl(args, settings)
     except RunLocked as exc:
