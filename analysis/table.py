@@ -109,11 +109,19 @@ class PageTable:
 
     def artifact_labels(self, columns) -> dict[int, tuple[str, str]]:
         """``{column: (kind, label)}`` read from the store."""
-        cols = [int(c) for c in columns]
+        cols = np.fromiter(columns, dtype=np.int64) if not isinstance(columns, np.ndarray) \
+            else columns.astype(np.int64)
         if self.store is None:
             raise ValueError("this table has no store to read labels from")
-        found = self.store.artifact_labels(int(self.art_ids[c]) for c in cols)
-        return {c: found[int(self.art_ids[c])] for c in cols}
+        ids = self.art_ids[cols].tolist()
+        found = self.store.artifact_labels(ids)
+        return dict(zip(cols.tolist(), map(found.__getitem__, ids)))
+
+    def page_urls_times(self, rows: np.ndarray) -> list[tuple[str, str]]:
+        """``(url, fetched_at)`` of each page row, in the order given, read from the store."""
+        if self.store is None:
+            raise ValueError("this table has no store to read pages from")
+        return self.store.page_urls_times(self.page_ids[np.asarray(rows, dtype=np.int64)].tolist())
 
     def page_summaries(self, rows) -> dict[int, tuple[str, str, str]]:
         """``{row: (url, fetched_at, title)}`` read from the store."""

@@ -322,6 +322,8 @@ class PageStore:
         #: ``{url: id}`` of every page while :meth:`bulk_load` fills the store without its
         #: unique indexes; None otherwise.
         self._page_ids: dict[str, int] | None = None
+        #: whether any page has a WARC record (:meth:`page_evidence`); None: not known
+        self._has_evidence: bool | None = None
 
     @classmethod
     def open_run(cls, run_dir: str | Path) -> PageStore:
@@ -501,6 +503,7 @@ class PageStore:
         Unless it can do without (``unindexed``), it ends a bulk load first."""
         if not unindexed:
             self._end_bulk()
+        self._has_evidence = None  # pages may gain records
         try:
             with write_transaction(self.conn) as cur:
                 yield cur
@@ -851,22 +854,23 @@ class PageStore:
 
     def artifact_labels(self, artifact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """``{artifact_id: (kind, label)}`` for the given ids."""
-        ids = list(dict.fromkeys(int(i) for i in artifact_ids))
-        out: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            for aid, kind, label in self.conn.execute(
-                "SELECT id, kind, label FROM artifacts WHERE id IN (%s)" % ",".join("?" * len(chunk)),
-                chunk,
-            ):
-                out[aid] = (kind, label)
-        return out
+        rows = self.conn.execute(
+            "SELECT a.id, a.kind, a.label FROM json_each(?) j JOIN artifacts a ON a.id = j.value",
+            (orjson.dumps([int(i) for i in artifact_ids]),))
+        return {aid: (kind, label) for aid, kind, label in rows}
 
     def page_summaries(self, page_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``{page_id: (url, fetched_at, title)}`` for the given ids."""
         rows = self._rows_in("SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)",
                              (int(i) for i in page_ids))
         return {pid: (url, at, title) for pid, url, at, title in rows}
+
+    def page_urls_times(self, page_ids: Iterable[int]) -> list[tuple[str | None, str | None]]:
+        """``(url, fetched_at)`` of each page id, in the order given (None for an unknown id):
+        one query, whatever the number of pages."""
+        return self.conn.execute(
+            "SELECT p.url, p.fetched_at FROM json_each(?) j LEFT JOIN pages p ON p.id = j.value"
+            " ORDER BY j.key", (orjson.dumps([int(i) for i in page_ids]),)).fetchall()
 
     def _rows_in(self, sql: str, keys: Iterable[object]) -> Iterator[tuple]:
         """The rows of ``sql`` (one ``IN (%s)``) for ``keys``, without duplicates, 900 at a time."""
@@ -877,6 +881,11 @@ class PageStore:
 
     def page_evidence(self, urls: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """``{url: (sha256, warc_file, warc_offset)}`` of the given pages that have a record."""
+        if self._has_evidence is None:  # an imported run has none: no lookup per URL
+            self._has_evidence = bool(self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pages WHERE sha256 != '')").fetchone()[0])
+        if not self._has_evidence:
+            return {}
         rows = self._rows_in("SELECT url, sha256, warc_file, warc_offset FROM pages"
                              " WHERE sha256 != '' AND url IN (%s)", urls)
         return {url: (digest, name, int(offset)) for url, digest, name, offset in rows}
