@@ -148,6 +148,18 @@ def distinct(keys: np.ndarray) -> np.ndarray:
     return out
 
 
+def _positions(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The position of each of ``values`` in the ascending ``ids``, as int32: a subtraction
+    when the ids are contiguous (as a store's usually are), else a binary search.
+
+    >>> _positions(np.array([4, 5, 6]), np.array([6, 4])).tolist(), _positions(np.array([1, 7]), np.array([7])).tolist()
+    ([2, 0], [1])
+    """
+    if ids.size and int(ids[-1]) - int(ids[0]) + 1 == ids.size:
+        return (values - ids[0]).astype(np.int32)
+    return np.searchsorted(ids, values).astype(np.int32)
+
+
 def _platform(site: str) -> str:
     ext = EXTRACTOR.extract_str(site)
     return ext.suffix if ext.is_private and ext.domain else ""
@@ -168,7 +180,7 @@ def load_table(store: PageStore) -> PageTable:
     page_ids, domains = store.page_sites()
     sites = sorted(set(domains))
     site_index = {s: i for i, s in enumerate(sites)}
-    page_site = np.fromiter((site_index[d] for d in domains), dtype=np.int32, count=len(domains))
+    page_site = np.fromiter(map(site_index.__getitem__, domains), dtype=np.int32, count=len(domains))
     del domains
     plat_names = [_platform(s) for s in sites]
     platforms = sorted({p for p in plat_names if p})
@@ -177,8 +189,8 @@ def load_table(store: PageStore) -> PageTable:
 
     art_ids, kind_codes = store.artifact_kind_codes(ARTIFACT_KINDS)
     p_ids, a_ids, conf, in_text = store.pair_details_arrays()
-    pair_page = np.searchsorted(page_ids, p_ids).astype(np.int32)
-    pair_art = np.searchsorted(art_ids, a_ids).astype(np.int32)
+    pair_page = _positions(page_ids, p_ids)
+    pair_art = _positions(art_ids, a_ids)
     del p_ids, a_ids
     firm = ~in_text | (conf >= FIRM_CONFIDENCE)
     return PageTable(

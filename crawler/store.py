@@ -792,12 +792,11 @@ class PageStore:
 
     def page_sites(self) -> tuple[np.ndarray, list[str]]:
         """Page ids (ascending, int64) and the registered domain of each, as a list."""
-        ids: list[int] = []
-        domains: list[str] = []
-        for pid, dom in self.conn.execute("SELECT id, domain FROM pages ORDER BY id"):
-            ids.append(pid)
-            domains.append(dom)
-        return np.asarray(ids, dtype=np.int64), domains
+        rows = self.conn.execute("SELECT id, domain FROM pages ORDER BY id").fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), []
+        ids, domains = zip(*rows)
+        return np.fromiter(ids, dtype=np.int64, count=len(ids)), list(domains)
 
     def _int_list(self, sql: str, params: tuple = ()) -> np.ndarray:
         """The integers of a one-row ``group_concat(..., ',')`` query, as int64."""
