@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from analysis.clustering import Clustering
 from crawler.atomic import atomic_output
@@ -99,70 +100,72 @@ def build_campaigns(
     shared = counts >= 2
     u_key, u_count = uniq[shared], counts[shared]
     u_camp, u_art = u_key // n_art, u_key % n_art
-    core_counts_u, core_counts_c = np.unique(key[clustering.core[pp]], return_counts=True)
-    core_count = dict(zip(core_counts_u.tolist(), core_counts_c.tolist()))
-    # sites carrying each shared artifact inside its campaign (indexes into uniq: no overflow)
+    # pages of each shared key that are core, and sites carrying it inside its campaign
+    # (indexes into uniq: no overflow)
+    core_n = np.bincount(inverse.reshape(-1)[clustering.core[pp]], minlength=uniq.size)[shared]
     n_sites = max(table.n_sites, 1)
     sk = distinct(inverse.reshape(-1).astype(np.int64) * n_sites + table.page_site[pp])
-    site_u, site_c = np.unique(sk // n_sites, return_counts=True)
-    site_count = dict(zip(uniq[site_u].tolist(), site_c.tolist()))
+    site_n = np.bincount(sk // n_sites, minlength=uniq.size)[shared]
 
     labels = table.artifact_labels(distinct(u_art)) if u_art.size else {}
-    rows_of: dict[int, list[int]] = defaultdict(list)
-    for r in np.flatnonzero(camp >= 0).tolist():
-        rows_of[int(camp[r])].append(r)
-    summaries = table.page_summaries(np.flatnonzero(camp >= 0)) if rows_of else {}
-
-    per_camp: dict[int, list[int]] = defaultdict(list)
-    for i in range(u_camp.size):
-        per_camp[int(u_camp[i])].append(i)
+    members = np.flatnonzero(camp >= 0)
+    members = members[np.argsort(camp[members], kind="stable")]  # by campaign, then row
+    member_bounds = np.searchsorted(camp[members], np.arange(clustering.n_campaigns + 1)).tolist()
+    member_urls, member_times = (list(v) for v in zip(*table.page_urls_times(members))) \
+        if members.size else ([], [])
+    is_core = clustering.core[members].tolist()
+    key_bounds = np.searchsorted(u_camp, np.arange(clustering.n_campaigns + 1)).tolist()
+    # per shared key, as lists: numpy scalars are slow to index one by one
+    arts_l, count_l, core_l, site_l = u_art.tolist(), u_count.tolist(), core_n.tolist(), site_n.tolist()
+    ubiq_l, tie_l = evidence.ubiquitous[u_art].tolist(), evidence.tie[u_art].tolist()
+    idf_l, art_pages_l = evidence.idf[u_art].tolist(), evidence.pages[u_art].tolist()
+    run_sites_l = evidence.sites[u_art].tolist()
+    member_sites, sites = table.page_site[members].tolist(), table.sites
 
     campaigns = []
     used_ids: set[str] = set()
     owner: dict[int, int] = {}  # strong evidence artifact -> campaign index
     for c in range(clustering.n_campaigns):
-        rows = rows_of[c]
-        size = len(rows)
+        lo, hi = member_bounds[c], member_bounds[c + 1]
+        size = hi - lo
         evidence_items = []
         by_kind: dict[str, list[str]] = defaultdict(list)
         score_mass = 0.0
-        for i in per_camp[c]:
-            a, n_pages = int(u_art[i]), int(u_count[i])
+        for i in range(key_bounds[c], key_bounds[c + 1]):
+            a, n_pages = arts_l[i], count_l[i]
             kind, label = labels[a]
             by_kind[kind].append(label)
-            if evidence.ubiquitous[a]:
+            if ubiq_l[i]:
                 continue
-            strong = bool(evidence.tie[a])
-            k = int(u_key[i])
-            n_core = core_count.get(k, 0)
+            strong = tie_l[i]
+            n_core, weight = core_l[i], idf_l[i]
             evidence_items.append((
-                (0 if strong else 1, -n_core, -n_pages, -float(evidence.idf[a]), _KIND_RANK.get(kind, 9),
-                 kind, label),
+                (0 if strong else 1, -n_core, -n_pages, -weight, _KIND_RANK.get(kind, 9), kind, label),
                 {
                     "kind": kind,
                     "label": label,
                     "strength": "strong" if strong else "weak",
                     "pages": n_pages,
                     "core_pages": n_core,
-                    "sites": int(site_count.get(k, 0)),
-                    "sites_in_run": int(evidence.sites[a]),
-                    "weight": round(float(evidence.idf[a]), 3),
+                    "sites": site_l[i],
+                    "sites_in_run": run_sites_l[i],
+                    "weight": round(weight, 3),
                 },
             ))
             if strong:
-                n_sites_here = max(int(site_count.get(k, 1)), 1)
+                n_sites_here = max(site_l[i], 1)
                 score_mass += n_pages / size * (1 - 1 / n_sites_here)
-                if n_pages * 2 >= evidence.pages[a]:
+                if n_pages * 2 >= art_pages_l[i]:
                     owner.setdefault(a, c)
         evidence_items.sort(key=lambda t: t[0])
         ev_list = [item for _, item in evidence_items]
         anchor = ev_list[0] if ev_list else {"kind": "page", "label": ""}
-        urls = sorted(summaries[r][0] for r in rows)
+        urls = sorted(member_urls[lo:hi])
         cid = campaign_id(anchor["kind"], anchor["label"])
         if cid in used_ids:
             cid = campaign_id(anchor["kind"], anchor["label"], salt=urls[0])
         used_ids.add(cid)
-        times = sorted(summaries[r][1] for r in rows if summaries[r][1])
+        times = sorted(t for t in member_times[lo:hi] if t)
         campaigns.append({
             "id": cid,
             "label": anchor["label"] or urls[0],
@@ -171,8 +174,8 @@ def build_campaigns(
             "first_seen": times[0] if times else "",
             "last_seen": times[-1] if times else "",
             "pages": urls,
-            "core": sorted(summaries[r][0] for r in rows if clustering.core[r]),
-            "domains": sorted({table.sites[table.page_site[r]] for r in rows}),
+            "core": sorted(u for u, core in zip(member_urls[lo:hi], is_core[lo:hi]) if core),
+            "domains": sorted({sites[s] for s in member_sites[lo:hi]}),
             "artifacts": {k: sorted(v) for k, v in sorted(by_kind.items())},
             "evidence": ev_list,
             "tied_by": _tied_by(ev_list),
@@ -240,15 +243,12 @@ def _add_mentions(
     """Pages outside a campaign carrying its strong evidence (warnings, quotes)."""
     if not owner:
         return
-    arts = np.fromiter(owner, dtype=np.int64)
-    owners = np.fromiter(owner.values(), dtype=np.int64)
-    order = np.argsort(arts)
-    arts, owners = arts[order], owners[order]
-    pos = np.searchsorted(arts, table.pair_art)
-    pos = np.minimum(pos, arts.size - 1)
-    hit = arts[pos] == table.pair_art
+    owner_of = np.full(table.n_artifacts, -1, dtype=np.int64)  # a gather, not a search per pair
+    owner_of[np.fromiter(owner, dtype=np.int64)] = np.fromiter(owner.values(), dtype=np.int64)
+    target = owner_of[table.pair_art]
+    hit = target >= 0
     rows = table.pair_page[hit].astype(np.int64)
-    target = owners[pos[hit]]
+    target = target[hit]
     outside = clustering.campaign[rows] != target
     found: dict[int, set[int]] = defaultdict(set)
     for r, c in zip(rows[outside].tolist(), target[outside].tolist()):
@@ -264,9 +264,9 @@ def _add_mentions(
 def write_campaigns(doc: dict[str, Any], path: str | Path) -> Path:
     """Write the document atomically (temporary file, fsync, then rename)."""
     path = Path(path)
-    with atomic_output(path) as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
+    with atomic_output(path, "wb") as fh:  # orjson: json's indenting encoder is pure Python
+        fh.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+                              | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY))
     return path
 
 

@@ -111,11 +111,17 @@ def landing_links(
     pages count only with at most :data:`MAX_FUNNEL_LINKS` candidates each (see
     the module docstring for what never does).
     """
+    candidates = []  # (page id, site, candidates) of pages linking any
+    for page_id, page_site, links in pages:
+        found = {k[0] for u in set(links) if (k := landing_key(u)) is not None and k[1] != page_site}
+        if found:
+            candidates.append((page_id, page_site, found))
+    if not candidates:  # the run's own URLs are only read when needed (a million imported pages)
+        return {}
     own = {k[0] for u in run_pages if (k := landing_key(u)) is not None}
     sites: dict[str, set[str]] = defaultdict(set)
     linking: dict[str, list[int]] = defaultdict(list)
-    for page_id, page_site, links in pages:
-        found = {k[0] for u in set(links) if (k := landing_key(u)) is not None and k[1] != page_site}
+    for page_id, page_site, found in candidates:
         found -= own
         if len(found) > MAX_FUNNEL_LINKS:
             continue

@@ -109,11 +109,19 @@ class PageTable:
 
     def artifact_labels(self, columns) -> dict[int, tuple[str, str]]:
         """``{column: (kind, label)}`` read from the store."""
-        cols = [int(c) for c in columns]
+        cols = np.fromiter(columns, dtype=np.int64) if not isinstance(columns, np.ndarray) \
+            else columns.astype(np.int64)
         if self.store is None:
             raise ValueError("this table has no store to read labels from")
-        found = self.store.artifact_labels(int(self.art_ids[c]) for c in cols)
-        return {c: found[int(self.art_ids[c])] for c in cols}
+        ids = self.art_ids[cols].tolist()
+        found = self.store.artifact_labels(ids)
+        return dict(zip(cols.tolist(), map(found.__getitem__, ids)))
+
+    def page_urls_times(self, rows: np.ndarray) -> list[tuple[str, str]]:
+        """``(url, fetched_at)`` of each page row, in the order given, read from the store."""
+        if self.store is None:
+            raise ValueError("this table has no store to read pages from")
+        return self.store.page_urls_times(self.page_ids[np.asarray(rows, dtype=np.int64)].tolist())
 
     def page_summaries(self, rows) -> dict[int, tuple[str, str, str]]:
         """``{row: (url, fetched_at, title)}`` read from the store."""
@@ -140,6 +148,18 @@ def distinct(keys: np.ndarray) -> np.ndarray:
     return out
 
 
+def _positions(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The position of each of ``values`` in the ascending ``ids``, as int32: a subtraction
+    when the ids are contiguous (as a store's usually are), else a binary search.
+
+    >>> _positions(np.array([4, 5, 6]), np.array([6, 4])).tolist(), _positions(np.array([1, 7]), np.array([7])).tolist()
+    ([2, 0], [1])
+    """
+    if ids.size and int(ids[-1]) - int(ids[0]) + 1 == ids.size:
+        return (values - ids[0]).astype(np.int32)
+    return np.searchsorted(ids, values).astype(np.int32)
+
+
 def _platform(site: str) -> str:
     ext = EXTRACTOR.extract_str(site)
     return ext.suffix if ext.is_private and ext.domain else ""
@@ -160,7 +180,7 @@ def load_table(store: PageStore) -> PageTable:
     page_ids, domains = store.page_sites()
     sites = sorted(set(domains))
     site_index = {s: i for i, s in enumerate(sites)}
-    page_site = np.fromiter((site_index[d] for d in domains), dtype=np.int32, count=len(domains))
+    page_site = np.fromiter(map(site_index.__getitem__, domains), dtype=np.int32, count=len(domains))
     del domains
     plat_names = [_platform(s) for s in sites]
     platforms = sorted({p for p in plat_names if p})
@@ -169,8 +189,8 @@ def load_table(store: PageStore) -> PageTable:
 
     art_ids, kind_codes = store.artifact_kind_codes(ARTIFACT_KINDS)
     p_ids, a_ids, conf, in_text = store.pair_details_arrays()
-    pair_page = np.searchsorted(page_ids, p_ids).astype(np.int32)
-    pair_art = np.searchsorted(art_ids, a_ids).astype(np.int32)
+    pair_page = _positions(page_ids, p_ids)
+    pair_art = _positions(art_ids, a_ids)
     del p_ids, a_ids
     firm = ~in_text | (conf >= FIRM_CONFIDENCE)
     return PageTable(

@@ -392,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                   f" cpu {b['cpu'] / a['cpu'] / k:.2f}),"
                   f" import x{ib['wall'] / ia['wall']:.1f} ({ib['wall'] / ia['wall'] / k:.2f} of linear,"
                   f" cpu {ib['cpu'] / ia['cpu'] / k:.2f})")
-        del base
+        a, b, ia, ib = ours[0], ours[-1], imps[0], imps[-1]  # the whole range (issue 15: 100k -> 1M)
+        k = b["size"] / a["size"]
+        print(f"  {fmt_size(a['size'])} -> {fmt_size(b['size'])} (x{k:.0f} pages): analyze cpu"
+              f" {b['cpu'] / a['cpu'] / k:.2f} of linear, import cpu {ib['cpu'] / ia['cpu'] / k:.2f} of linear")
     return 0
 
 

@@ -18,9 +18,13 @@ those extraction finds. Blank lines are ignored.
 wrong; every good line is imported. ``cobweb import`` exits with status 1
 when any line was skipped, so scripts notice. Importing is idempotent and
 never loses data: pages are merged by URL (see :meth:`PageStore.add_pages`),
-and a file can be imported again, or after a crawl, safely. Lines are
-committed in batches; a killed import keeps every committed batch. Large
-files are parsed in a second process while the first writes to the store.
+and a file can be imported again, or after a crawl, safely. Into a new run,
+the store is loaded without its unique indexes, which are built at the end
+(:meth:`PageStore.bulk_load`): a killed import leaves no store; import again.
+Into an existing store lines are committed in batches, and a killed import
+keeps every committed batch. Large files are parsed in a second process while
+the first writes to the store. Artifact-only lines are decoded and checked in
+C (msgspec); the others, and any line that is wrong, by :func:`parse_line`.
 
 >>> parse_line('{"url": "HTTP://A.com", "artifacts": [{"kind": "handle", "label": "telegram:x"}]}', 1)
 ImportedPage(url='http://a.com/', fetched_at='', artifacts=[('handle', 'telegram:x', 'import', 1.0, False)], html=None, title='', text='')
@@ -43,11 +47,15 @@ from pathlib import Path
 from queue import Empty
 from typing import get_args
 
+import gc
+from typing import Annotated
+
+import msgspec
 import orjson
 
-from crawler.labels import canonical_artifacts
-from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactSource, PageRecord
-from crawler.store import ArtifactBatch, PageStore, _url_domain
+from crawler.labels import canonical_artifacts, canonical_label
+from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactKind, ArtifactSource, PageRecord
+from crawler.store import ArtifactBatch, PageStore, _url_domain, store_path
 from crawler.urls import canonical_url, is_http_url
 
 __all__ = ["BadLine", "ImportedPage", "ImportReport", "parse_line", "import_jsonl"]
@@ -101,6 +109,73 @@ class ImportReport:
         self.bad_lines += 1
         if len(self.bad) < MAX_REPORTED:
             self.bad.append(err)
+
+
+class _FastArtifact(msgspec.Struct, frozen=True, gc=False):
+    """An artifact of a valid line, as :func:`_artifact` accepts it (decoded and checked in
+    C); hashable, so a batch maps each one as given to its row with one lookup."""
+
+    kind: ArtifactKind
+    label: str  # not empty nor only white space: checked once per distinct artifact
+    source: ArtifactSource = "import"
+    confidence: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 1.0
+    hidden: bool = False
+
+
+class _FastLine(msgspec.Struct, gc=False):
+    """An artifact-only line; anything else (html, title, text) or anything wrong is
+    left to :func:`parse_line`, which says what."""
+
+    url: str
+    artifacts: list[_FastArtifact]
+    fetched_at: str = ""
+    html: None = None
+    title: Annotated[str, msgspec.Meta(max_length=0)] = ""
+    text: Annotated[str, msgspec.Meta(max_length=0)] = ""
+
+
+_decode_fast_line = msgspec.json.Decoder(_FastLine).decode
+
+
+class _FastBatch:
+    """Adds artifact-only lines to an :class:`ArtifactBatch`, each distinct artifact
+    made canonical once per batch."""
+
+    def __init__(self, batch: ArtifactBatch) -> None:
+        self.batch = batch
+        #: artifact as given -> its row in the batch, or ``~row`` if its provenance is
+        #: not the plain one (source "import", confidence 1, not hidden)
+        self._index: dict[_FastArtifact, int] = {}
+
+    def add(self, raw: bytes) -> bool:
+        """Add one line; False if it is not a valid artifact-only line with a canonical URL."""
+        try:
+            line = _decode_fast_line(raw)
+        except msgspec.MsgspecError:
+            return False
+        url = line.url
+        if not _CANONICAL.match(url):
+            return False
+        batch, index, arts = self.batch, self._index, line.artifacts
+        rows = list(map(index.get, arts))
+        if None in rows:
+            new = [i for i, row in enumerate(rows) if row is None]
+            if any(not arts[i].label or arts[i].label.isspace() for i in new):
+                return False
+            for i in new:
+                a = arts[i]
+                row = batch.artifact_index((a.kind, canonical_label(a.kind, a.label)))
+                plain = a.source == "import" and a.confidence == 1.0 and not a.hidden
+                rows[i] = index[a] = row if plain else ~row
+        page = batch.new_page(url, line.fetched_at, _url_domain(url))
+        if rows and min(rows) < 0:
+            for a, row in zip(arts, rows):
+                if row < 0:
+                    batch.special.append((page, ~row, a.source, a.confidence, a.hidden))
+            rows = [row for row in rows if row >= 0]
+        batch.pair_page.extend([page] * len(rows))
+        batch.pair_art.extend(rows)
+        return True
 
 
 def _artifact(obj: object, lineno: int, i: int) -> tuple[str, str, str, float, bool]:
@@ -213,29 +288,35 @@ class _Batch:
     last_line: int = 0
 
 
+def _add_line(batch: _Batch, raw: bytes, lineno: int) -> None:
+    """Parse one line that is not a plain artifact-only line into ``batch`` (or its bad lines)."""
+    try:
+        page = parse_line(raw, lineno)
+        if page is None:
+            return
+        if page.html is None and not page.title and not page.text:
+            batch.fast.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
+        else:
+            batch.full.append(_record(page))
+    except Exception as exc:  # extraction failing on one page skips that line
+        err = exc if isinstance(exc, BadLine) else BadLine(lineno, f"extraction failed: {exc!r:.200}")
+        batch.bad_count += 1
+        if len(batch.bad) < MAX_REPORTED:
+            batch.bad.append(err)
+
+
 def _parse_batches(path: str | Path, batch_size: int) -> Iterator[_Batch]:
     batch = _Batch()
+    fast = _FastBatch(batch.fast)
     with Path(path).open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             batch.last_line = lineno
-            try:
-                page = parse_line(raw, lineno)
-                if page is None:
-                    continue
-                if page.html is None and not page.title and not page.text:
-                    batch.fast.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
-                else:
-                    batch.full.append(_record(page))
-            except Exception as exc:  # extraction failing on one page skips that line
-                err = exc if isinstance(exc, BadLine) else BadLine(
-                    lineno, f"extraction failed: {exc!r:.200}")
-                batch.bad_count += 1
-                if len(batch.bad) < MAX_REPORTED:
-                    batch.bad.append(err)
-                continue
+            if not fast.add(raw):
+                _add_line(batch, raw, lineno)
             if len(batch.fast) + len(batch.full) >= batch_size:
                 yield batch
                 batch = _Batch(last_line=lineno)
+                fast = _FastBatch(batch.fast)
     yield batch
 
 
@@ -307,7 +388,10 @@ def import_jsonl(
     report = ImportReport()
     batches = _batches_in_background(path, batch_size) if parallel \
         else _parse_batches(path, batch_size)
-    with PageStore.open_run(run_dir) as store:
+    # a new run's store is loaded without its unique indexes and appears complete or not at all
+    opened = PageStore.open_run(run_dir) if store_path(run_dir).exists() \
+        else PageStore.bulk_load(run_dir)
+    with opened as store:
         store.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index inserts stay in memory
         for batch in batches:
             report.lines = batch.last_line

@@ -26,7 +26,9 @@ The crawl frontier keeps its own tables in the same file (see
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import re
 from array import array
 import logging
@@ -49,11 +51,13 @@ __all__ = ["PageStore", "StoredPage", "ArtifactBatch", "STORE_FILENAME", "store_
 logger = logging.getLogger(__name__)
 
 STORE_FILENAME = "crawl.sqlite"
+#: A store being bulk-loaded is ``crawl.sqlite.importing`` until it is complete.
+PARTIAL_SUFFIX = ".importing"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
     requested_url TEXT NOT NULL DEFAULT '',
     redirect_chain TEXT NOT NULL DEFAULT '[]',
     status INTEGER NOT NULL DEFAULT 200,
@@ -70,8 +74,7 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE TABLE IF NOT EXISTS artifacts (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
-    label TEXT NOT NULL,
-    UNIQUE (kind, label)
+    label TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS page_artifacts (
     page_id INTEGER NOT NULL,
@@ -107,6 +110,31 @@ CREATE TABLE IF NOT EXISTS link_targets (
     resolved_at TEXT NOT NULL DEFAULT ''
 );
 """
+
+#: The unique keys of pages and artifacts, as indexes of their own (a store written before
+#: issue 15 has them as ``UNIQUE`` constraints in its tables, which serve the same): a bulk
+#: import into a new store builds them after loading (see :meth:`PageStore.bulk_load`).
+_UNIQUE_INDEXES = (
+    ("pages_url", "pages", ("url",)),
+    ("artifacts_kind_label", "artifacts", ("kind", "label")),
+)
+
+
+def _has_unique_index(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> bool:
+    for _, name, unique, _, partial in conn.execute(f"PRAGMA index_list({table})"):
+        if unique and not partial and tuple(
+                row[2] for row in conn.execute(f"PRAGMA index_info('{name}')")) == columns:
+            return True
+    return False
+
+
+def _ensure_unique_indexes(conn: sqlite3.Connection) -> None:
+    """Give ``pages`` and ``artifacts`` their unique keys where they lack them (a new
+    store, or one whose bulk load stopped before indexing)."""
+    for name, table, columns in _UNIQUE_INDEXES:
+        if not _has_unique_index(conn, table, columns):
+            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
+
 
 #: Page columns added after the first release (issue 10: WARC evidence); an
 #: older store gets them, empty, when opened.
@@ -244,19 +272,27 @@ class ArtifactBatch:
     def __setstate__(self, state: dict) -> None:
         vars(self).update(state, _index={})
 
-    def add_page(self, url: str, fetched_at: str, domain: str,
-                 artifacts: Iterable[tuple[str, str, str, float, bool]]) -> None:
-        page = len(self.urls)
+    def new_page(self, url: str, fetched_at: str, domain: str) -> int:
+        """Add a page without its pairs (append them to the arrays); its row."""
         self.urls.append(url)
         self.fetched_at.append(fetched_at)
         self.domains.append(domain)
-        index, pair_page, pair_art = self._index, self.pair_page, self.pair_art
+        return len(self.urls) - 1
+
+    def artifact_index(self, key: tuple[str, str]) -> int:
+        """The row of artifact ``(kind, label)`` in this batch, added if new."""
+        art = self._index.get(key)
+        if art is None:
+            art = self._index[key] = len(self.artifacts)
+            self.artifacts.append(key)
+        return art
+
+    def add_page(self, url: str, fetched_at: str, domain: str,
+                 artifacts: Iterable[tuple[str, str, str, float, bool]]) -> None:
+        page = self.new_page(url, fetched_at, domain)
+        pair_page, pair_art = self.pair_page, self.pair_art
         for kind, label, source, confidence, hidden in artifacts:
-            key = (kind, label)
-            art = index.get(key)
-            if art is None:
-                art = index[key] = len(self.artifacts)
-                self.artifacts.append(key)
+            art = self.artifact_index((kind, label))
             if source == "import" and confidence == 1.0 and not hidden:
                 pair_page.append(page)
                 pair_art.append(art)
@@ -274,19 +310,96 @@ class PageStore:
         for a run directory.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, _indexed: bool = True) -> None:
         self.path = str(path)
         if not create and self.path != ":memory:" and Path(path).is_file() and Path(path).stat().st_size == 0:
             raise EmptyStore(f"{path} is empty (0 bytes)")
         self.conn = connect(self.path, _SCHEMA)
         add_columns(self.conn, "pages", _ADDED_PAGE_COLUMNS)
+        if _indexed:
+            _ensure_unique_indexes(self.conn)
         self._artifact_ids: dict[tuple[str, str], int] | None = None
+        #: ``{url: id}`` of every page while :meth:`bulk_load` fills the store without its
+        #: unique indexes; None otherwise.
+        self._page_ids: dict[str, int] | None = None
+        #: whether any page has a WARC record (:meth:`page_evidence`); None: not known
+        self._has_evidence: bool | None = None
 
     @classmethod
     def open_run(cls, run_dir: str | Path) -> PageStore:
         """Open (creating if needed) the store of a run directory."""
         Path(run_dir).mkdir(parents=True, exist_ok=True)
         return cls(store_path(run_dir), create=True)
+
+    @classmethod
+    @contextlib.contextmanager
+    def bulk_load(cls, run_dir: str | Path) -> Iterator[PageStore]:
+        """A new run's store, filled fast and appearing only when complete.
+
+        The store is written to ``crawl.sqlite.importing`` without the unique
+        indexes of page URLs and artifact keys (the store keeps ``{url: id}`` in
+        memory instead), with no journal and no syncing; on a clean exit the
+        indexes are built and the file becomes ``crawl.sqlite``. A load killed or
+        failing before that leaves no store (and a partial file that the next
+        bulk load replaces). Only :meth:`add_artifact_batch` runs without the
+        indexes: any other write builds them first and continues as usual.
+        Raises :class:`FileExistsError` if the run has a store, or gains one
+        meanwhile, and :class:`BlockingIOError` if another process is loading it.
+
+        >>> import tempfile
+        >>> run = tempfile.mkdtemp()
+        >>> with PageStore.bulk_load(run) as store:
+        ...     store.add_artifact_pages([("http://a.example/1", "", [("handle", "telegram:x", "import", 1.0, False)])])
+        ...     store_path(run).exists()
+        (1, 1)
+        False
+        >>> with PageStore(store_path(run)) as store:
+        ...     store.add_artifact_pages([("http://a.example/1", "", [("handle", "telegram:y", "import", 1.0, False)])])
+        (0, 1)
+        """
+        final = store_path(run_dir)
+        partial = final.with_name(final.name + PARTIAL_SUFFIX)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            raise FileExistsError(f"{final} exists; a bulk load only makes a new store")
+        fd = os.open(partial, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: another load runs
+            try:
+                os.ftruncate(fd, 0)  # what a killed load left
+                for suffix in ("-wal", "-shm", "-journal"):
+                    Path(str(partial) + suffix).unlink(missing_ok=True)
+                store = cls(partial, create=True, _indexed=False)
+                try:
+                    store.conn.execute("PRAGMA journal_mode=OFF")  # the file is discarded on failure
+                    store.conn.execute("PRAGMA synchronous=OFF")
+                    store.conn.execute("PRAGMA cache_size=-262144")
+                    store.conn.execute("PRAGMA temp_store=MEMORY")
+                    store._page_ids = {}
+                    yield store
+                    store._end_bulk()
+                    store.conn.execute("PRAGMA journal_mode=WAL")
+                finally:
+                    store.close()
+                os.fsync(fd)
+                os.link(partial, final)  # never over a store made meanwhile (FileExistsError)
+                os.unlink(partial)
+                dir_fd = os.open(final.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+        finally:
+            os.close(fd)
+
+    def _end_bulk(self) -> None:
+        """Build the unique indexes a bulk load left out; the store is an ordinary one again."""
+        if self._page_ids is not None:
+            self._page_ids = None
+            _ensure_unique_indexes(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -386,8 +499,12 @@ class PageStore:
         )
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        """One write transaction; on any error the artifact-id cache is dropped too."""
+    def _transaction(self, *, unindexed: bool = False) -> Iterator[sqlite3.Cursor]:
+        """One write transaction; on any error the artifact-id cache is dropped too.
+        Unless it can do without (``unindexed``), it ends a bulk load first."""
+        if not unindexed:
+            self._end_bulk()
+        self._has_evidence = None  # pages may gain records
         try:
             with write_transaction(self.conn) as cur:
                 yield cur
@@ -602,7 +719,7 @@ class PageStore:
         and pairs of pages new in this batch skip the merge (there is nothing
         to merge with).
         """
-        with self._transaction() as cur:
+        with self._transaction(unindexed=True) as cur:
             if self._artifact_ids is None:
                 self._artifact_ids = {
                     (k, lab): i for i, k, lab in cur.execute("SELECT id, kind, label FROM artifacts")
@@ -612,9 +729,9 @@ class PageStore:
             first_new = next_page = \
                 int(cur.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0])
             urls = batch.urls
-            existing: dict[str, int] = dict(cur.execute(
-                "SELECT p.url, p.id FROM json_each(?) j JOIN pages p ON p.url = j.value",
-                (orjson.dumps(urls),)))
+            existing: dict[str, int] = self._page_ids if self._page_ids is not None else dict(
+                cur.execute("SELECT p.url, p.id FROM json_each(?) j JOIN pages p ON p.url = j.value",
+                            (orjson.dumps(urls),)))
             page_id = np.empty(len(urls), dtype=np.int64)
             new_pages: list[tuple] = []
             fill_times: list[tuple[str, int]] = []
@@ -676,12 +793,11 @@ class PageStore:
 
     def page_sites(self) -> tuple[np.ndarray, list[str]]:
         """Page ids (ascending, int64) and the registered domain of each, as a list."""
-        ids: list[int] = []
-        domains: list[str] = []
-        for pid, dom in self.conn.execute("SELECT id, domain FROM pages ORDER BY id"):
-            ids.append(pid)
-            domains.append(dom)
-        return np.asarray(ids, dtype=np.int64), domains
+        rows = self.conn.execute("SELECT id, domain FROM pages ORDER BY id").fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), []
+        ids, domains = zip(*rows)
+        return np.fromiter(ids, dtype=np.int64, count=len(ids)), list(domains)
 
     def _int_list(self, sql: str, params: tuple = ()) -> np.ndarray:
         """The integers of a one-row ``group_concat(..., ',')`` query, as int64."""
@@ -738,22 +854,23 @@ class PageStore:
 
     def artifact_labels(self, artifact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """``{artifact_id: (kind, label)}`` for the given ids."""
-        ids = list(dict.fromkeys(int(i) for i in artifact_ids))
-        out: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            for aid, kind, label in self.conn.execute(
-                "SELECT id, kind, label FROM artifacts WHERE id IN (%s)" % ",".join("?" * len(chunk)),
-                chunk,
-            ):
-                out[aid] = (kind, label)
-        return out
+        rows = self.conn.execute(
+            "SELECT a.id, a.kind, a.label FROM json_each(?) j JOIN artifacts a ON a.id = j.value",
+            (orjson.dumps([int(i) for i in artifact_ids]),))
+        return {aid: (kind, label) for aid, kind, label in rows}
 
     def page_summaries(self, page_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``{page_id: (url, fetched_at, title)}`` for the given ids."""
         rows = self._rows_in("SELECT id, url, fetched_at, title FROM pages WHERE id IN (%s)",
                              (int(i) for i in page_ids))
         return {pid: (url, at, title) for pid, url, at, title in rows}
+
+    def page_urls_times(self, page_ids: Iterable[int]) -> list[tuple[str | None, str | None]]:
+        """``(url, fetched_at)`` of each page id, in the order given (None for an unknown id):
+        one query, whatever the number of pages."""
+        return self.conn.execute(
+            "SELECT p.url, p.fetched_at FROM json_each(?) j LEFT JOIN pages p ON p.id = j.value"
+            " ORDER BY j.key", (orjson.dumps([int(i) for i in page_ids]),)).fetchall()
 
     def _rows_in(self, sql: str, keys: Iterable[object]) -> Iterator[tuple]:
         """The rows of ``sql`` (one ``IN (%s)``) for ``keys``, without duplicates, 900 at a time."""
@@ -764,6 +881,11 @@ class PageStore:
 
     def page_evidence(self, urls: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """``{url: (sha256, warc_file, warc_offset)}`` of the given pages that have a record."""
+        if self._has_evidence is None:  # an imported run has none: no lookup per URL
+            self._has_evidence = bool(self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pages WHERE sha256 != '')").fetchone()[0])
+        if not self._has_evidence:
+            return {}
         rows = self._rows_in("SELECT url, sha256, warc_file, warc_offset FROM pages"
                              " WHERE sha256 != '' AND url IN (%s)", urls)
         return {url: (digest, name, int(offset)) for url, digest, name, offset in rows}
