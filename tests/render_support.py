@@ -11,6 +11,12 @@ from crawler.settings import COBWEB_RENDER_CHROMIUM
 
 __all__ = ["require_browser", "browser_processes"]
 
+#: Set in this test session's environment, so inherited by its crawls and their browsers:
+#: browser_processes() counts this session's browsers only, not those of another test run
+#: on the same machine.
+SESSION_VARIABLE = "COBWEB_TEST_SESSION"
+SESSION = os.environ.setdefault(SESSION_VARIABLE, os.urandom(8).hex())
+
 
 def require_browser() -> None:
     """Skip without Chromium and playwright, except in CI (CI=true, or COBWEB_REQUIRE_BROWSER=1
@@ -25,7 +31,7 @@ def require_browser() -> None:
 
 
 def browser_processes() -> dict[int, str]:
-    """Running Chromium processes launched by Cobweb: pid -> marker token."""
+    """Running Chromium processes launched by Cobweb in this test session: pid -> marker token."""
     from pathlib import Path
 
     from crawler.render.processes import MARKER_SWITCH
@@ -38,7 +44,17 @@ def browser_processes() -> dict[int, str]:
             args = (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
         except OSError:
             continue
-        for arg in args:
-            if arg.startswith(MARKER_SWITCH + "="):
-                found[int(entry.name)] = arg.split("=", 1)[1]
+        tokens = [arg.split("=", 1)[1] for arg in args if arg.startswith(MARKER_SWITCH + "=")]
+        if tokens and _in_this_session(entry):
+            found[int(entry.name)] = tokens[0]
     return found
+
+
+def _in_this_session(proc: os.PathLike) -> bool:
+    from pathlib import Path
+
+    try:
+        environ = (Path(proc) / "environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return f"{SESSION_VARIABLE}={SESSION}".encode() in environ

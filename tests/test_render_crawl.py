@@ -223,6 +223,7 @@ def test_no_browser_left_after_kill_9_and_resume(tmp_path: Path) -> None:
                 time.sleep(0.2)
             assert (run_dir / PID_FILENAME).exists(), "no browser started"
             pid, token = (run_dir / PID_FILENAME).read_text().split()
+            assert browser_processes().get(int(pid)) == token  # the count below sees this crawl's
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait()
