@@ -41,10 +41,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
-
-import time
 
 from scrapy import Request, signals
 from scrapy.core.scheduler import BaseScheduler
