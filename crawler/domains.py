@@ -31,6 +31,7 @@ IP literals are whole, however many dots or colons they have:
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -47,6 +48,11 @@ EXTRACTOR = tldextract.TLDExtract(
 )
 
 
+#: A lower-case host name of letters, digits, dashes and dots, alone.
+_PLAIN_HOST = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
 def host_of(url_or_host: str) -> str:
     """The lower-case host of a URL, or the argument itself if it is a bare host.
 
@@ -57,6 +63,8 @@ def host_of(url_or_host: str) -> str:
     >>> host_of("http://[::1]:8080/")
     '::1'
     """
+    if _PLAIN_HOST.match(url_or_host):  # already a host as urlsplit would return it
+        return url_or_host.rstrip(".")
     s = url_or_host.strip()
     if "://" not in s and not s.startswith("//"):
         s = "//" + s
@@ -69,7 +77,7 @@ def host_of(url_or_host: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _registered(host: str) -> str:
-    if not host or any(c <= " " or c == "\x7f" for c in host):
+    if not host or _CONTROL_OR_SPACE.search(host):
         return ""
     if ":" in host or host.replace(".", "").isdigit():
         try:

@@ -36,6 +36,8 @@ crawler.importer.BadLine: line 7: needs "html" or "artifacts"
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import math
 import multiprocessing
@@ -43,19 +45,18 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from queue import Empty
-from typing import get_args
-
-import gc
-from typing import Annotated
+from typing import Annotated, get_args
 
 import msgspec
+import numpy as np
 import orjson
 
-from crawler.labels import canonical_artifacts, canonical_label
+from crawler.labels import canonical_artifacts, canonical_labels
 from crawler.records import ARTIFACT_KINDS, Artifact, ArtifactKind, ArtifactSource, PageRecord
-from crawler.store import ArtifactBatch, PageStore, _url_domain, store_path
+from crawler.store import ArtifactBatch, PageStore, store_path
 from crawler.urls import canonical_url, is_http_url
 
 __all__ = ["BadLine", "ImportedPage", "ImportReport", "parse_line", "import_jsonl"]
@@ -111,9 +112,8 @@ class ImportReport:
             self.bad.append(err)
 
 
-class _FastArtifact(msgspec.Struct, frozen=True, gc=False):
-    """An artifact of a valid line, as :func:`_artifact` accepts it (decoded and checked in
-    C); hashable, so a batch maps each one as given to its row with one lookup."""
+class _FastArtifact(msgspec.Struct, gc=False):
+    """An artifact of a valid line, as :func:`_artifact` accepts it (decoded and checked in C)."""
 
     kind: ArtifactKind
     label: str  # not empty nor only white space: checked once per distinct artifact
@@ -127,54 +127,81 @@ class _FastLine(msgspec.Struct, gc=False):
     left to :func:`parse_line`, which says what."""
 
     url: str
-    artifacts: list[_FastArtifact]
+    artifacts: list[msgspec.Raw]  # each distinct one decoded once per batch, as _FastArtifact
     fetched_at: str = ""
     html: None = None
     title: Annotated[str, msgspec.Meta(max_length=0)] = ""
     text: Annotated[str, msgspec.Meta(max_length=0)] = ""
 
 
-_decode_fast_line = msgspec.json.Decoder(_FastLine).decode
+_decode_fast_lines = msgspec.json.Decoder(_FastLine).decode_lines
+_decode_fast_artifacts = msgspec.json.Decoder(list[_FastArtifact]).decode
+#: An artifact not yet in a batch's index (rows there are ``row`` or ``~row``, never this).
+_NEW = np.iinfo(np.int32).min
 
 
 class _FastBatch:
-    """Adds artifact-only lines to an :class:`ArtifactBatch`, each distinct artifact
-    made canonical once per batch."""
+    """Adds artifact-only lines to an :class:`ArtifactBatch` a chunk at a time: one C call
+    decodes and checks the chunk, each distinct artifact is made canonical once per batch,
+    and the pairs are mapped with C-level lookups, never a Python step per pair."""
 
     def __init__(self, batch: ArtifactBatch) -> None:
         self.batch = batch
-        #: artifact as given -> its row in the batch, or ``~row`` if its provenance is
-        #: not the plain one (source "import", confidence 1, not hidden)
-        self._index: dict[_FastArtifact, int] = {}
+        #: artifact as given (its JSON text) -> its row in the batch, or ``~row`` if its
+        #: provenance is not the plain one (source "import", confidence 1, not hidden)
+        self._index: dict[bytes, int] = {}
+        #: the artifacts of ``~row`` above: their provenance (source, confidence, hidden)
+        self._provenance: dict[bytes, tuple[str, float, bool]] = {}
 
     def add(self, raw: bytes) -> bool:
         """Add one line; False if it is not a valid artifact-only line with a canonical URL."""
+        return self.add_lines([raw])
+
+    def add_lines(self, raws: list[bytes]) -> bool:
+        """Add the lines, all or none; False (nothing added) if any of them is not a valid
+        artifact-only line with a canonical URL, or is blank."""
         try:
-            line = _decode_fast_line(raw)
+            lines = _decode_fast_lines(b"".join(raws))
         except msgspec.MsgspecError:
             return False
-        url = line.url
-        if not _CANONICAL.match(url):
+        if len(lines) != len(raws):  # a blank line, or two objects on one line
             return False
-        batch, index, arts = self.batch, self._index, line.artifacts
-        rows = list(map(index.get, arts))
-        if None in rows:
-            new = [i for i, row in enumerate(rows) if row is None]
-            if any(not arts[i].label or arts[i].label.isspace() for i in new):
+        urls = [line.url for line in lines]
+        if not all(map(_CANONICAL.match, urls)):
+            return False
+        given = [line.artifacts for line in lines]
+        flat = list(map(bytes, chain.from_iterable(given)))
+        index, batch = self._index, self.batch
+        rows = np.fromiter(map(index.get, flat, repeat(_NEW)), dtype=np.int32, count=len(flat))
+        unseen = np.flatnonzero(rows == _NEW).tolist()
+        if unseen:
+            new = list(dict.fromkeys(map(flat.__getitem__, unseen)))
+            try:
+                arts = _decode_fast_artifacts(b"[" + b",".join(new) + b"]")
+            except msgspec.MsgspecError:
                 return False
-            for i in new:
-                a = arts[i]
-                row = batch.artifact_index((a.kind, canonical_label(a.kind, a.label)))
-                plain = a.source == "import" and a.confidence == 1.0 and not a.hidden
-                rows[i] = index[a] = row if plain else ~row
-        page = batch.new_page(url, line.fetched_at, _url_domain(url))
-        if rows and min(rows) < 0:
-            for a, row in zip(arts, rows):
-                if row < 0:
-                    batch.special.append((page, ~row, a.source, a.confidence, a.hidden))
-            rows = [row for row in rows if row >= 0]
-        batch.pair_page.extend([page] * len(rows))
-        batch.pair_art.extend(rows)
+            labels = [a.label for a in arts]
+            if not all(labels) or any(map(str.isspace, labels)):
+                return False
+            kinds = [a.kind for a in arts]
+            found = batch.artifact_rows(list(zip(kinds, canonical_labels(kinds, labels))))
+            index.update(zip(new, found))
+            for raw, a, row in zip(new, arts, found):
+                if a.source != "import" or a.confidence != 1.0 or a.hidden:
+                    index[raw] = ~row
+                    self._provenance[raw] = (a.source, a.confidence, a.hidden)
+            rows[unseen] = list(map(index.__getitem__, map(flat.__getitem__, unseen)))
+        first = batch.add_pages(urls, [line.fetched_at for line in lines])
+        pages = np.repeat(np.arange(first, first + len(lines), dtype=np.int32),
+                          np.fromiter(map(len, given), dtype=np.int64, count=len(given)))
+        special = rows < 0
+        if special.any():
+            provenance = map(self._provenance.__getitem__, compress(flat, special.tolist()))
+            for page, row, (source, confidence, hidden) in zip(
+                    pages[special].tolist(), (~rows[special]).tolist(), provenance):
+                batch.special.append((page, row, source, confidence, hidden))
+            rows, pages = rows[~special], pages[~special]
+        batch.add_pairs(pages, rows)
         return True
 
 
@@ -286,6 +313,8 @@ class _Batch:
     bad: list[BadLine] = field(default_factory=list)
     bad_count: int = 0
     last_line: int = 0
+    #: lines read into this batch (blank ones too)
+    lines: int = 0
 
 
 def _add_line(batch: _Batch, raw: bytes, lineno: int) -> None:
@@ -295,7 +324,7 @@ def _add_line(batch: _Batch, raw: bytes, lineno: int) -> None:
         if page is None:
             return
         if page.html is None and not page.title and not page.text:
-            batch.fast.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
+            batch.fast.add_page(page.url, page.fetched_at, page.artifacts)
         else:
             batch.full.append(_record(page))
     except Exception as exc:  # extraction failing on one page skips that line
@@ -305,23 +334,47 @@ def _add_line(batch: _Batch, raw: bytes, lineno: int) -> None:
             batch.bad.append(err)
 
 
+#: Lines decoded and added in one step by :meth:`_FastBatch.add_lines`.
+CHUNK_LINES = 512
+#: Lines of the first batch (at most): the store's writer waits for it.
+FIRST_BATCH_LINES = 10_000
+
+
+def _add_chunk(batch: _Batch, fast: _FastBatch, raws: list[bytes], lineno: int) -> None:
+    """Add lines ``lineno + 1 ...``: all at once, or else halves, down to the single lines
+    that are not plain artifact-only ones (each bad line costs a few halvings, not the chunk)."""
+    if fast.add_lines(raws):
+        return
+    if len(raws) == 1:
+        _add_line(batch, raws[0], lineno + 1)
+        return
+    half = len(raws) // 2
+    _add_chunk(batch, fast, raws[:half], lineno)
+    _add_chunk(batch, fast, raws[half:], lineno + half)
+
+
 def _parse_batches(path: str | Path, batch_size: int) -> Iterator[_Batch]:
+    """Batches of ``batch_size`` lines; the first is smaller, so that writing starts sooner."""
     batch = _Batch()
     fast = _FastBatch(batch.fast)
+    size = min(batch_size, FIRST_BATCH_LINES)
     with Path(path).open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            batch.last_line = lineno
-            if not fast.add(raw):
-                _add_line(batch, raw, lineno)
-            if len(batch.fast) + len(batch.full) >= batch_size:
+        while raws := list(islice(fh, min(CHUNK_LINES, size - batch.lines))):
+            _add_chunk(batch, fast, raws, batch.last_line)
+            batch.last_line += len(raws)
+            batch.lines += len(raws)
+            if batch.lines >= size:
+                gc.collect(1)  # the collector is paused (_no_cycle_collection): free this batch's cycles
                 yield batch
-                batch = _Batch(last_line=lineno)
+                batch = _Batch(last_line=batch.last_line)
                 fast = _FastBatch(batch.fast)
+                size = batch_size
     yield batch
 
 
 def _parse_worker(path: str, batch_size: int, queue) -> None:
     """Child process: parse the file and hand batches over (None at the end)."""
+    gc.disable()  # as in _no_cycle_collection
     try:
         for batch in _parse_batches(path, batch_size):
             queue.put(batch)
@@ -353,6 +406,22 @@ def _batches_in_background(path: Path, batch_size: int) -> Iterator[_Batch]:
         proc.join(timeout=10)
         if proc.is_alive():
             proc.terminate()
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: an import makes millions of strings and
+    tuples, none in a reference cycle, and the collector spent a fifth of the parse time
+    scanning them (``bench/bench_analysis.py`` import step). Memory is still freed by
+    reference counting, and :func:`_parse_batches` collects each batch's young objects
+    (extraction of ``html`` lines may leave cycles)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 #: Files at least this large are parsed in a second process (``parallel=None``).
@@ -391,7 +460,7 @@ def import_jsonl(
     # a new run's store is loaded without its unique indexes and appears complete or not at all
     opened = PageStore.open_run(run_dir) if store_path(run_dir).exists() \
         else PageStore.bulk_load(run_dir)
-    with opened as store:
+    with opened as store, _no_cycle_collection():
         store.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index inserts stay in memory
         for batch in batches:
             report.lines = batch.last_line

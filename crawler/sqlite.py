@@ -19,9 +19,12 @@ from pathlib import Path
 __all__ = ["connect", "add_columns", "write_transaction"]
 
 
-def connect(path: str | Path, schema: str = "") -> sqlite3.Connection:
-    """Open ``path`` in WAL mode with explicit transactions and create ``schema``."""
+def connect(path: str | Path, schema: str = "", *, page_size: int | None = None) -> sqlite3.Connection:
+    """Open ``path`` in WAL mode with explicit transactions and create ``schema``;
+    ``page_size`` applies to a new (empty) file only."""
     conn = sqlite3.connect(str(path), isolation_level=None)
+    if page_size:
+        conn.execute(f"PRAGMA page_size={int(page_size)}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=10000")

@@ -19,7 +19,7 @@ import pytest
 from crawler.cli.main import main
 from crawler.importer import _FastBatch, import_jsonl, parse_line
 from crawler.records import Artifact, PageRecord
-from crawler.store import PARTIAL_SUFFIX, ArtifactBatch, PageStore, _url_domain, store_path
+from crawler.store import PARTIAL_SUFFIX, ArtifactBatch, PageStore, store_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,15 +119,15 @@ def test_fast_parser_agrees_with_parse_line():
         else:
             assert not adder.add(raw), obj
             if plain:
-                fast.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
+                fast.add_page(page.url, page.fetched_at, page.artifacts)
         if plain:
-            slow.add_page(page.url, page.fetched_at, _url_domain(page.url), page.artifacts)
+            slow.add_page(page.url, page.fetched_at, page.artifacts)
     assert taken == [1, 2, 7]
 
     def pairs(b):
         plain = {(b.urls[p], b.artifacts[a]) for p, a in zip(b.pair_page, b.pair_art)}
         special = {(b.urls[p], b.artifacts[a], s, c, h) for p, a, s, c, h in b.special}
-        return b.urls, b.domains, b.fetched_at, plain, special
+        return b.urls, b.fetched_at, plain, special
 
     assert pairs(fast) == pairs(slow)
     assert ("handle", "telegram:new") in fast.artifacts  # line 7's, not line 3's: no orphan
