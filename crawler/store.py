@@ -199,20 +199,6 @@ def _url_domain(url: str) -> str:
 BULK_PAGE_SIZE = 16384
 
 
-#: SQLite page size of a bulk-loaded store: its B-trees take sorted inserts a third faster
-#: than in 4 KB pages (``bench/bench_analysis.py`` import step).
-BULK_PAGE_SIZE = 16384
-
-
-def _columns(rows: list[tuple], width: int) -> list[Iterator]:
-    """The columns of ``rows`` (tuples of ``width``), as iterators.
-
-    >>> [list(c) for c in _columns([(1, "a"), (2, "b")], 2)]
-    [[1, 2], ['a', 'b']]
-    """
-    return [map(operator.itemgetter(i), rows) for i in range(width)]
-
-
 class EmptyStore(sqlite3.DatabaseError):
     """A store file of zero bytes: no crawl was ever stored in it."""
 
@@ -785,16 +771,16 @@ class PageStore:
                 cur.execute("SELECT p.url, p.id FROM json_each(?) j JOIN pages p ON p.url = j.value",
                             (orjson.dumps(urls),)))
             ids = range(next_page + 1, next_page + 1 + len(urls))
-            bulk = existing.keys().isdisjoint(urls)
-            if bulk:  # the common case of an import: every page new, and once
+            all_new = existing.keys().isdisjoint(urls)
+            if all_new:  # the common case of an import: every page new, and once
                 size = len(existing)
                 existing.update(zip(urls, ids))
                 if len(existing) != size + len(urls):  # no: a URL twice in the batch
-                    bulk = False
+                    all_new = False
                     for url in urls:
                         existing.pop(url, None)
             fill_times: list[tuple[str, int]] = []
-            if bulk:
+            if all_new:
                 new_urls, new_times = urls, batch.fetched_at
                 page_id = np.arange(ids.start, ids.stop, dtype=np.int64)
             else:
