@@ -153,10 +153,6 @@ class _FastBatch:
         #: the artifacts of ``~row`` above: their provenance (source, confidence, hidden)
         self._provenance: dict[bytes, tuple[str, float, bool]] = {}
 
-    def add(self, raw: bytes) -> bool:
-        """Add one line; False if it is not a valid artifact-only line with a canonical URL."""
-        return self.add_lines([raw])
-
     def add_lines(self, raws: list[bytes]) -> bool:
         """Add the lines, all or none; False (nothing added) if any of them is not a valid
         artifact-only line with a canonical URL, or is blank."""

@@ -22,6 +22,7 @@ the spellings that mean the same thing and leaves every other label as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = ["canonical_label", "canonical_labels", "canonical_artifacts"]
 
@@ -66,17 +67,12 @@ def canonical_label(kind: str, label: str) -> str:
     >>> canonical_label("tracking_id", "GA4:g-abc123"), canonical_label("domain", "Example.com")
     ('ga4:G-ABC123', 'example.com')
     """
-    label = label.strip()
-    if kind in _PLATFORM_KINDS:
-        return _platform_label(kind, label)
-    if kind in _HOST_KINDS:
-        return label.lower().rstrip(".")
-    return label
+    return canonical_labels((kind,), (label,))[0]
 
 
-def canonical_labels(kinds: list[str], labels: list[str]) -> list[str]:
-    """:func:`canonical_label` of each ``(kind, label)``, without a call per label for the
-    kinds that are only stripped or lower-cased (a bulk import's millions of images).
+def canonical_labels(kinds: Sequence[str], labels: Sequence[str]) -> list[str]:
+    """Each ``label`` in the canonical spelling of its ``kind``, without a call per label for
+    the kinds that are only stripped or lower-cased (a bulk import's millions of images).
 
     >>> canonical_labels(["image", "domain", "handle"], [" http://a/X.png", "A.com.", "Telegram:@Foo"])
     ['http://a/X.png', 'a.com', 'telegram:foo']
@@ -97,4 +93,5 @@ def canonical_artifacts(
     >>> canonical_artifacts([("handle", "Telegram:@Foo", "import", 1.0, False)])
     [('handle', 'telegram:foo', 'import', 1.0, False)]
     """
-    return [(k, canonical_label(k, lab), s, c, h) for k, lab, s, c, h in rows]
+    labels = canonical_labels([r[0] for r in rows], [r[1] for r in rows])
+    return [(k, lab, s, c, h) for (k, _, s, c, h), lab in zip(rows, labels)]

@@ -316,23 +316,15 @@ class ArtifactBatch:
         self.artifacts += new
         return list(map(index.__getitem__, keys))
 
-    def artifact_index(self, key: tuple[str, str]) -> int:
-        """The row of artifact ``(kind, label)`` in this batch, added if new."""
-        art = self._index.get(key)
-        if art is None:
-            art = self._index[key] = len(self.artifacts)
-            self.artifacts.append(key)
-        return art
-
     def add_page(self, url: str, fetched_at: str,
                  artifacts: Iterable[tuple[str, str, str, float, bool]]) -> None:
         page = self.add_pages([url], [fetched_at])
-        pair_page, pair_art = self.pair_page, self.pair_art
-        for kind, label, source, confidence, hidden in artifacts:
-            art = self.artifact_index((kind, label))
+        artifacts = list(artifacts)
+        rows = self.artifact_rows([(kind, label) for kind, label, *_ in artifacts])
+        for (_, _, source, confidence, hidden), art in zip(artifacts, rows):
             if source == "import" and confidence == 1.0 and not hidden:
-                pair_page.append(page)
-                pair_art.append(art)
+                self.pair_page.append(page)
+                self.pair_art.append(art)
             else:
                 self.special.append((page, art, source, confidence, hidden))
 

@@ -114,10 +114,10 @@ def test_fast_parser_agrees_with_parse_line():
             page = None
         plain = page is not None and page.html is None and not page.title and not page.text
         if plain and page.url == obj["url"]:  # canonical URLs take the fast path
-            assert adder.add(raw), obj
+            assert adder.add_lines([raw]), obj
             taken.append(n)
         else:
-            assert not adder.add(raw), obj
+            assert not adder.add_lines([raw]), obj
             if plain:
                 fast.add_page(page.url, page.fetched_at, page.artifacts)
         if plain:

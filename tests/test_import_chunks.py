@@ -111,9 +111,16 @@ LABELS = [
 ]
 
 
-def test_canonical_labels_is_canonical_label_of_each():
+#: LABELS as the per-label rule before canonical_labels wrote them (crawler/labels.py at d13a614)
+CANONICAL = ["telegram:foo", "whatsapp:85261234567", "email:help@example.com", "no-platform", "line:bar",
+             "telegram:+AbC", "eth:0xabc", "tron:TAbC", "ga4:G-ABC123", "adsense:pub-1", "postimg.cc",
+             "example.com", "https://I.x/A.png", "A@B.c", "+1 555", "telegram:"]
+
+
+def test_canonical_labels_spell_every_kind_as_before():
     kinds, labels = zip(*LABELS)
-    assert canonical_labels(list(kinds), list(labels)) == [canonical_label(k, lab) for k, lab in LABELS]
+    assert canonical_labels(list(kinds), list(labels)) == CANONICAL
+    assert [canonical_label(k, lab) for k, lab in LABELS] == CANONICAL
 
 
 def test_url_domains_is_url_domain_of_each():
